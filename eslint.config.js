@@ -1,0 +1,64 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** Patterns that reach inside the engine instead of through its index. */
+const engineDeepImports = ['**/engine/*/**', '**/engine/*', '!**/engine/index', '!**/engine/index.ts', '!**/engine/index.js'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // Engine purity (DESIGN.md): time and randomness are inputs. No clocks, timers, Math.random or DOM.
+    files: ['src/engine/**/*.ts'],
+    ignores: ['src/engine/**/*.test.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['Date', 'performance', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'window', 'document', 'self', 'process', 'Buffer', 'require'].map(
+          (name) => ({ name, message: 'The engine is pure: time, randomness and I/O are inputs (DESIGN.md).' }),
+        ),
+      ],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use the seeded PRNG streams (sim/rng.ts).' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads'], message: 'The engine does not use Node APIs.' },
+            { group: ['**/ui/**', '**/worker/**', '**/cli/**', '**/embed/**', 'react', 'react-dom'], message: 'Dependencies point downward: the engine imports nothing above it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // UI and embed: engine *types* only, and only through src/engine/index.ts.
+    files: ['src/ui/**/*.{ts,tsx}', 'src/embed/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: engineDeepImports, message: 'Import the engine only through src/engine/index.ts.' }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/engine', '**/engine/**'], allowTypeImports: true, message: 'UI code imports engine types only; it talks to the engine through the worker client.' }] },
+      ],
+    },
+  },
+  {
+    // Worker and CLI host the engine: values allowed, but only through its index.
+    files: ['src/worker/**/*.ts', 'src/cli/**/*.ts', 'e2e/**/*.ts', 'test/**/*.ts', 'scripts/**/*.{ts,mjs}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: engineDeepImports, message: 'Import the engine only through src/engine/index.ts.' }] }],
+    },
+  },
+);
