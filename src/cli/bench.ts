@@ -1,0 +1,79 @@
+/**
+ * `stackscope bench [name]`: speed benchmarks that print figures (never pass/fail).
+ *  - events: a busy 60 s run (flood-interval ping across a switched LAN): events and frames per wall second.
+ *  - seek:   random seeks into the same 60 s run through the Timeline: per-seek wall time.
+ */
+import { performance } from 'node:perf_hooks';
+import { Session, Timeline, builtinScenario } from '../engine/index.ts';
+import { CliError } from './load.ts';
+
+type Out = (line: string) => void;
+
+function busyLan(): Session {
+  const base = builtinScenario('lan')!;
+  return new Session(
+    {
+      ...base,
+      stopTime: '60s',
+      actions: [
+        { at: '1s', host: 'alice', command: 'ping -q -i 0.005 -c 11800 192.168.10.12' },
+        { at: '1s', host: 'bob', command: 'ping -q -i 0.01 -c 5900 192.168.10.13' },
+        { at: '1s', host: 'carol', command: 'ping -q -i 0.02 -s 1400 -c 2950 192.168.10.11' },
+      ],
+    },
+    {},
+  );
+}
+
+function benchEvents(out: Out): Session {
+  const t0 = performance.now();
+  const s = busyLan();
+  s.runUntil();
+  const wall = (performance.now() - t0) / 1000;
+  const w = s.world;
+  out(`events: 60 s simulated busy LAN (3 ping floods through a switch)`);
+  out(`  ${w.sched.eventsRun.toLocaleString('en-US')} events, ${w.trace.packets.count.toLocaleString('en-US')} frames, ${w.trace.events.length.toLocaleString('en-US')} trace records in ${wall.toFixed(3)} s wall`);
+  out(`  ${Math.round(w.sched.eventsRun / wall).toLocaleString('en-US')} events/s, ${Math.round(w.trace.packets.count / wall).toLocaleString('en-US')} frames/s, ${(60 / wall).toFixed(1)}x real time`);
+  out(`  heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(1)} MiB`);
+  return s;
+}
+
+function benchSeek(out: Out, session?: Session): void {
+  const s = session ?? busyLan();
+  if (!session) s.runUntil();
+  const tl = new Timeline(s.world);
+  const t0 = performance.now();
+  tl.sync();
+  const build = performance.now() - t0;
+  // Deterministic pseudo-random seek targets (LCG), including both ends of the run.
+  const times: number[] = [0, 60e9];
+  let x = 12345;
+  for (let i = 0; i < 500; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    times.push(Math.floor((x / 2 ** 32) * 60e9));
+  }
+  const ms: number[] = [];
+  let inflight = 0;
+  for (const t of times) {
+    const a = performance.now();
+    const st = tl.stateAt(t);
+    ms.push(performance.now() - a);
+    inflight += st.inFlight.size;
+  }
+  ms.sort((a, b) => a - b);
+  const p = (q: number): string => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(3);
+  out(`seek: ${times.length} seeks into a 60 s run (${s.world.trace.events.length.toLocaleString('en-US')} trace events, checkpoint every ${tl.interval} events, ${tl.checkpointCount} checkpoints built in ${build.toFixed(1)} ms)`);
+  out(`  per seek: median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${ms[ms.length - 1]!.toFixed(3)} ms (budget 100 ms)`);
+  void inflight;
+}
+
+export async function runBench(args: string[], out: Out): Promise<number> {
+  const name = args[0];
+  const known = ['events', 'seek'];
+  if (name !== undefined && !known.includes(name)) throw new CliError(`unknown benchmark "${name}" (available: ${known.join(', ')})`, 2);
+  out(`stackscope bench — node ${process.version}, ${process.arch}`);
+  let s: Session | undefined;
+  if (name === undefined || name === 'events') s = benchEvents(out);
+  if (name === undefined || name === 'seek') benchSeek(out, s);
+  return 0;
+}

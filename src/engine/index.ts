@@ -1,0 +1,27 @@
+/**
+ * The engine's public API. Other folders import the engine only through this file
+ * (UI code: types only). Everything here is pure: no DOM, no clock, no Math.random.
+ */
+export { Session, BudgetExceeded, DEFAULT_EVENT_BUDGET } from './session.ts';
+export type { SessionOptions, ActionRun } from './session.ts';
+export { parseScenario, ScenarioSchema, ScenarioError } from './scenario/schema.ts';
+export type { Scenario, ScenarioInput } from './scenario/schema.ts';
+export { BUILTIN_SCENARIOS, builtinScenario } from './scenario/builtin/index.ts';
+export { parseDuration, parseRate, formatDuration } from './scenario/units.ts';
+export { defaultRegistry } from './apps/index.ts';
+export { CommandRegistry, startCommand } from './apps/registry.ts';
+export type { Command, CommandContext, RunningCommand } from './apps/registry.ts';
+export { Capture, captureInterfaces, defaultCaptureInterfaces, tap } from './trace/capture.ts';
+export type { CapturedFrame } from './trace/capture.ts';
+export { PcapWriter } from './trace/pcap.ts';
+export { PcapngWriter } from './trace/pcapng.ts';
+export { traceToJsonLines, eventToJson } from './trace/jsonl.ts';
+export { TRACE_KINDS, KIND_ID } from './trace/kinds.ts';
+export type { TraceKind, TraceKindInfo } from './trace/kinds.ts';
+export type { TraceEvent } from './trace/store.ts';
+export type { FieldNode } from './wire/field.ts';
+export { describeFrame } from './wire/dissect.ts';
+export { Timeline } from './trace/timeline.ts';
+export type { WorldState } from './trace/timeline.ts';
+export { World } from './net/world.ts';
+export { IpNode } from './stack/host.ts';

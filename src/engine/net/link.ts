@@ -1,0 +1,190 @@
+/**
+ * A full-duplex point-to-point link (an Ethernet cable, or a switch port's cable).
+ *
+ * Each direction has a drop-tail transmit queue (limit in packets) and a transmitter that
+ * serialises one frame at a time at the link bandwidth. Timing follows IEEE 802.3: a frame
+ * occupies the wire for preamble+SFD (8) + frame padded to 60 + FCS (4) + inter-frame gap (12)
+ * bytes; its last bit arrives (8 + frame + 4) byte-times after it started, plus propagation delay.
+ *
+ * Random loss draws from a per-direction named PRNG stream. Scripted rules act on the Nth
+ * frame matching a pattern in a direction (drop, delay, corrupt), so faults are reproducible.
+ * Corruption models damage the link layer does not catch (e.g. in a middlebox's memory): the
+ * frame is delivered, and the receiver's IP/UDP/ICMP checksums must catch it.
+ */
+import type { RandomStream } from '../sim/rng.ts';
+import type { Frame } from './frame.ts';
+import type { Interface } from './iface.ts';
+import type { PacketMatch } from './classify.ts';
+import { classifyFrame, matches } from './classify.ts';
+import type { World } from './world.ts';
+
+export const ETH_WIRE_OVERHEAD = 8 + 4 + 12;
+export const ETH_MIN_PAYLOAD_FRAME = 60;
+
+export interface LinkConfig {
+  bandwidthBps: number;
+  delayNs: number;
+  /** Independent random loss probability per frame, 0..1. */
+  loss: number;
+  /** Drop-tail transmit queue limit in packets (frames waiting, not counting the one on the wire). */
+  queueLimit: number;
+}
+
+export interface FaultRule {
+  /** Only frames sent by this node over the link (default: either direction). */
+  from?: string;
+  match: PacketMatch;
+  /** Act on the Nth matching frame (1-based). */
+  nth: number;
+  /** Also act on every later match (default false: only the Nth). */
+  andAfter?: boolean;
+  action: 'drop' | 'delay' | 'corrupt';
+  delayNs?: number;
+  /** Byte offset to flip for 'corrupt' (default: the last byte of the frame). */
+  offset?: number;
+  /** Label recorded in the trace. */
+  label: string;
+}
+
+class Direction {
+  readonly queue: Frame[] = [];
+  head = 0;
+  busy = false;
+  readonly ruleHits: number[];
+
+  constructor(
+    readonly from: Interface,
+    readonly to: Interface,
+    readonly loss: RandomStream,
+    rules: number,
+  ) {
+    this.ruleHits = new Array<number>(rules).fill(0);
+  }
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+}
+
+export class Link {
+  private readonly dirs: [Direction, Direction];
+
+  constructor(
+    readonly world: World,
+    readonly id: number,
+    readonly name: string,
+    readonly a: Interface,
+    readonly b: Interface,
+    readonly config: LinkConfig,
+    readonly rules: FaultRule[] = [],
+  ) {
+    a.link = this;
+    a.side = 0;
+    b.link = this;
+    b.side = 1;
+    const rng = world.rng;
+    this.dirs = [
+      new Direction(a, b, rng.stream(`link:${name}:${a.node.name}>${b.node.name}:loss`), rules.length),
+      new Direction(b, a, rng.stream(`link:${name}:${b.node.name}>${a.node.name}:loss`), rules.length),
+    ];
+  }
+
+  /** Frames waiting in the transmit queue of the direction leaving `side`. */
+  queueLength(side: 0 | 1): number {
+    return this.dirs[side].queued;
+  }
+
+  transmit(side: 0 | 1, frame: Frame): void {
+    const d = this.dirs[side];
+    const w = this.world;
+    if (!d.busy) {
+      this.startTx(d, frame);
+      return;
+    }
+    if (d.queued >= this.config.queueLimit) {
+      w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, frame.uid, this.id, d.queued, 'queue full (drop-tail)');
+      return;
+    }
+    d.queue.push(frame);
+    w.trace.emit(w.now, 'link.enqueue', d.from.node.id, d.from.id, frame.uid, this.id, d.queued);
+  }
+
+  private startTx(d: Direction, original: Frame): void {
+    const w = this.world;
+    const now = w.now;
+    d.busy = true;
+    let frame = original;
+    let extraDelay = 0;
+    let drop: string | undefined;
+    if (this.rules.length > 0) {
+      const r = this.applyRules(d, frame);
+      frame = r.frame;
+      extraDelay = r.delay;
+      drop = r.drop;
+    }
+    const padded = Math.max(frame.bytes.length, ETH_MIN_PAYLOAD_FRAME);
+    const wireBytes = padded + ETH_WIRE_OVERHEAD;
+    const bw = this.config.bandwidthBps;
+    const occupyNs = Math.ceil((wireBytes * 8e9) / bw);
+    const lastBitNs = Math.ceil(((padded + 12) * 8e9) / bw);
+    w.trace.emit(now, 'phy.txBegin', d.from.node.id, d.from.id, frame.uid, this.id, wireBytes);
+    if (drop === undefined && d.loss.chance(this.config.loss)) drop = 'random loss';
+    const arrive = now + lastBitNs + this.config.delayNs + extraDelay;
+    w.sched.at(now + lastBitNs, () => {
+      w.trace.emit(w.now, 'phy.txEnd', d.from.node.id, d.from.id, frame.uid, this.id, wireBytes);
+      if (drop !== undefined) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, frame.uid, this.id, d.queued, drop);
+    });
+    if (drop === undefined) {
+      w.sched.at(arrive, () => {
+        w.trace.emit(w.now, 'phy.rxEnd', d.to.node.id, d.to.id, frame.uid, this.id, wireBytes);
+        if (d.to.up) d.to.node.receive(d.to, frame, w.now);
+        else w.trace.emit(w.now, 'eth.rx.drop', d.to.node.id, d.to.id, frame.uid, 0, 0, 'interface down');
+      });
+    }
+    w.sched.at(now + occupyNs, () => {
+      d.busy = false;
+      if (d.queued > 0) {
+        const next = d.queue[d.head]!;
+        d.queue[d.head] = undefined as unknown as Frame;
+        d.head++;
+        if (d.head > 1024 && d.head * 2 > d.queue.length) {
+          d.queue.splice(0, d.head);
+          d.head = 0;
+        }
+        this.startTx(d, next);
+      }
+    });
+  }
+
+  private applyRules(d: Direction, frame: Frame): { frame: Frame; delay: number; drop?: string } {
+    const w = this.world;
+    let cls: ReturnType<typeof classifyFrame> | undefined;
+    let delay = 0;
+    let out = frame;
+    for (let i = 0; i < this.rules.length; i++) {
+      const r = this.rules[i]!;
+      if (r.from !== undefined && r.from !== d.from.node.name) continue;
+      cls ??= classifyFrame(frame.bytes);
+      if (!matches(r.match, cls, frame.bytes.length)) continue;
+      const hit = ++d.ruleHits[i]!;
+      if (hit < r.nth || (hit > r.nth && !r.andAfter)) continue;
+      if (r.action === 'drop') return { frame: out, delay, drop: `rule: ${r.label}` };
+      if (r.action === 'delay') {
+        delay += r.delayNs ?? 0;
+        w.trace.emit(w.now, 'link.delay', d.from.node.id, d.from.id, out.uid, this.id, r.delayNs ?? 0, r.label);
+      } else {
+        const bytes = out.bytes.slice();
+        const off = Math.min(Math.max(r.offset ?? bytes.length - 1, 0), bytes.length - 1);
+        bytes[off] = bytes[off]! ^ 0xff;
+        out = w.newFrame(bytes, out.uid);
+        w.trace.emit(w.now, 'link.corrupt', d.from.node.id, d.from.id, out.uid, this.id, off, r.label);
+      }
+    }
+    return { frame: out, delay };
+  }
+
+  /** The interface at the other end from `iface`. */
+  peer(iface: Interface): Interface {
+    return iface === this.a ? this.b : this.a;
+  }
+}

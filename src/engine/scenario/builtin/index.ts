@@ -1,0 +1,12 @@
+import type { ScenarioInput } from '../schema.ts';
+import { lan } from './lan.ts';
+import { routed } from './routed.ts';
+import { dualStack } from './dual-stack.ts';
+import { pmtud, pmtudBlackhole } from './pmtud.ts';
+
+/** Built-in scenarios, in catalogue order. */
+export const BUILTIN_SCENARIOS: readonly ScenarioInput[] = [lan, routed, dualStack, pmtud, pmtudBlackhole];
+
+export function builtinScenario(name: string): ScenarioInput | undefined {
+  return BUILTIN_SCENARIOS.find((s) => s.name === name);
+}

@@ -1,0 +1,166 @@
+/**
+ * The scenario format: plain data (JSON), validated with zod. A scenario is a topology
+ * (hosts, routers, switches, links with bandwidth, delay, loss, MTU, queue and scripted fault
+ * rules), per-node configuration (addresses, routes, NAT, firewall), scripted terminal commands
+ * and a seed. Errors name the offending path, e.g. `links[2].bandwidth: ...`.
+ */
+import { z } from 'zod';
+import { parseIpv4, parseIpv6 } from '../wire/addr.ts';
+import { parseDuration, parseRate } from './units.ts';
+
+const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== undefined, { message: 'expected a duration such as "10ms", "1.5s" or a number of nanoseconds' });
+const rate = z.union([z.string(), z.number()]).refine((v) => parseRate(v) !== undefined, { message: 'expected a rate such as "100Mbit", "1Gbit" or bits per second' });
+
+const ipv4Prefix = z.string().refine((s) => {
+  const [a, len, ...rest] = s.split('/');
+  return rest.length === 0 && a !== undefined && parseIpv4(a) !== undefined && len !== undefined && /^\d+$/.test(len) && Number(len) <= 32;
+}, { message: 'expected an IPv4 address with prefix length, e.g. "192.168.1.10/24"' });
+
+const ipv6Prefix = z.string().refine((s) => {
+  const [a, len, ...rest] = s.split('/');
+  return rest.length === 0 && a !== undefined && parseIpv6(a) !== undefined && len !== undefined && /^\d+$/.test(len) && Number(len) <= 128;
+}, { message: 'expected an IPv6 address with prefix length, e.g. "2001:db8::10/64"' });
+
+const ipAddress = z.string().refine((s) => parseIpv4(s) !== undefined || parseIpv6(s) !== undefined, { message: 'expected an IPv4 or IPv6 address' });
+
+const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'names start with a letter and use letters, digits, "-" and "_" (max 32)');
+
+export const InterfaceSchema = z.strictObject({
+  name: name,
+  ipv4: z.array(ipv4Prefix).default([]),
+  ipv6: z.array(ipv6Prefix).default([]),
+  mtu: z.number().int().min(68).max(65535).default(1500),
+  mac: z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, 'expected a MAC like "02:00:00:00:01:01"').optional(),
+});
+
+export const RouteSchema = z.strictObject({
+  to: z.union([z.literal('default'), z.literal('default6'), ipv4Prefix, ipv6Prefix]),
+  via: ipAddress.optional(),
+  dev: name.optional(),
+  metric: z.number().int().min(0).default(0),
+});
+
+export const PacketMatchSchema = z.strictObject({
+  protocol: z.enum(['arp', 'ipv4', 'ipv6', 'icmp', 'icmpv6', 'udp', 'tcp']).optional(),
+  src: ipAddress.optional(),
+  dst: ipAddress.optional(),
+  srcPort: z.number().int().min(0).max(65535).optional(),
+  dstPort: z.number().int().min(0).max(65535).optional(),
+  icmpType: z.number().int().min(0).max(255).optional(),
+  minLength: z.number().int().min(0).optional(),
+});
+
+export const FirewallRuleSchema = z.strictObject({
+  chain: z.enum(['input', 'forward', 'output']),
+  match: PacketMatchSchema,
+  action: z.literal('drop').default('drop'),
+  label: z.string().default('firewall rule'),
+});
+
+const nodeCommon = {
+  name,
+  interfaces: z.array(InterfaceSchema).default([]),
+  routes: z.array(RouteSchema).default([]),
+  /** Sends ICMP errors (time exceeded, unreachable). A router with this off is a silent hop. */
+  icmpErrors: z.boolean().default(true),
+  icmpEcho: z.boolean().default(true),
+  firewall: z.array(FirewallRuleSchema).default([]),
+  /** Position in the topology view (optional; laid out automatically otherwise). */
+  position: z.tuple([z.number(), z.number()]).optional(),
+};
+
+export const HostSchema = z.strictObject({ ...nodeCommon, kind: z.literal('host') });
+export const RouterSchema = z.strictObject({
+  ...nodeCommon,
+  kind: z.literal('router'),
+  /** Source NAT (masquerade) out of `outside`, using that interface's first IPv4 address. */
+  nat: z.strictObject({ outside: name, udpTimeout: duration.optional(), icmpTimeout: duration.optional() }).optional(),
+});
+export const SwitchSchema = z.strictObject({
+  name,
+  kind: z.literal('switch'),
+  ports: z.number().int().min(2).max(64).default(8),
+  agingTime: duration.default('300s'),
+  position: z.tuple([z.number(), z.number()]).optional(),
+});
+
+export const NodeSchema = z.discriminatedUnion('kind', [HostSchema, RouterSchema, SwitchSchema]);
+
+export const FaultRuleSchema = z.strictObject({
+  from: name.optional(),
+  match: PacketMatchSchema.default({}),
+  nth: z.number().int().min(1).default(1),
+  andAfter: z.boolean().default(false),
+  action: z.enum(['drop', 'delay', 'corrupt']),
+  delay: duration.optional(),
+  offset: z.number().int().min(0).optional(),
+  label: z.string().optional(),
+});
+
+const endpoint = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z][A-Za-z0-9_.-]*$/, 'expected "node:interface", e.g. "h1:eth0"');
+
+export const LinkSchema = z.strictObject({
+  a: endpoint,
+  b: endpoint,
+  bandwidth: rate.default('1Gbit'),
+  delay: duration.default('100us'),
+  loss: z.number().min(0).max(1).default(0),
+  queue: z.number().int().min(1).max(1_000_000).default(100),
+  rules: z.array(FaultRuleSchema).default([]),
+});
+
+export const ActionSchema = z.strictObject({
+  at: duration.default(0),
+  host: name,
+  command: z.string().min(1),
+});
+
+export const ScenarioSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,47}$/, 'scenario names are lowercase words joined by "-"'),
+  title: z.string().default(''),
+  description: z.string().default(''),
+  seed: z.number().int().min(0).max(0xffffffff).default(1),
+  stopTime: duration.default('60s'),
+  /** Default host for terminal commands (`exec` without --host). */
+  defaultHost: name.optional(),
+  /** Interfaces captured by default ("node:iface"); default: one end of every link. */
+  capture: z.array(endpoint).optional(),
+  nodes: z.array(NodeSchema).min(1),
+  links: z.array(LinkSchema).default([]),
+  actions: z.array(ActionSchema).default([]),
+  /** Example commands shown to learners and run by tests. */
+  examples: z.array(z.strictObject({ host: name, command: z.string() })).default([]),
+});
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type NodeSpec = z.output<typeof NodeSchema>;
+
+export class ScenarioError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'ScenarioError';
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+/** Validates untrusted scenario data; throws ScenarioError naming the first offending path. */
+export function parseScenario(data: unknown): Scenario {
+  const r = ScenarioSchema.safeParse(data);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const path = formatPath(issue.path);
+    throw new ScenarioError(message, issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? (path ? `${path}.${issue.keys[0]}` : issue.keys[0]!) : path);
+  }
+  return r.data;
+}

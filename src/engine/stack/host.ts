@@ -1,0 +1,176 @@
+/**
+ * An IP node: a host, or a router when `forwarding` is on (RFC 1812). It demultiplexes frames
+ * (ARP, IPv4, IPv6), owns the routing tables and neighbour caches, and gives applications
+ * sockets and ICMP notifications. The protocol logic lives in arp.ts, ipv4.ts, ipv6.ts, udp.ts.
+ */
+import type { Ipv4, Ipv6, Mac } from '../wire/addr.ts';
+import { formatIpv6, ip6, ipv6Equal, ipv6MulticastMac, isIpv6LinkLocal, linkLocalFromMac, readMac, MAC_BROADCAST, isMulticastMac, solicitedNodeMulticast } from '../wire/addr.ts';
+import { ETHERTYPE, buildFrame, parseEthernet } from '../wire/ethernet.ts';
+import type { Frame } from '../net/frame.ts';
+import type { Interface } from '../net/iface.ts';
+import { Node } from '../net/node.ts';
+import type { World } from '../net/world.ts';
+import type { NeighborCache } from './neighbor.ts';
+import { RouteTable4, RouteTable6 } from './routing.ts';
+import { createArp, arpInput } from './arp.ts';
+import { Ipv4Layer } from './ipv4.ts';
+import { Ipv6Layer } from './ipv6.ts';
+import { UdpLayer } from './udp.ts';
+import type { Nat } from './nat.ts';
+import type { FirewallRule } from './firewall.ts';
+import type { IcmpEvent } from './icmp-events.ts';
+
+export interface IpNodeConfig {
+  forwarding: boolean;
+  /** Default TTL / hop limit of originated packets (Linux: 64). */
+  ttl: number;
+  /** Whether this node sends ICMP errors (time exceeded, unreachable, frag needed). */
+  icmpErrors: boolean;
+  /** Whether this node answers echo requests. */
+  icmpEcho: boolean;
+  /** Neighbour entries stay reachable this long (Linux base_reachable_time is 30 s ± 50%). */
+  neighborReachableNs: number;
+  /** Retransmit interval and count for ARP/NS (Linux: 1 s, 3 probes). */
+  neighborRetransNs: number;
+  neighborMaxProbes: number;
+  /** Routers send Router Advertisements on links with IPv6 prefixes; hosts send RS at start. */
+  ipv6RouterAdvertisements: boolean;
+}
+
+export const HOST_DEFAULTS: IpNodeConfig = {
+  forwarding: false,
+  ttl: 64,
+  icmpErrors: true,
+  icmpEcho: true,
+  neighborReachableNs: 60e9,
+  neighborRetransNs: 1e9,
+  neighborMaxProbes: 3,
+  ipv6RouterAdvertisements: true,
+};
+
+export type IcmpListener = (e: IcmpEvent) => void;
+
+export class IpNode extends Node {
+  readonly config: IpNodeConfig;
+  readonly routes4 = new RouteTable4();
+  readonly routes6 = new RouteTable6();
+  readonly arp: NeighborCache<Ipv4>;
+  readonly ipv4: Ipv4Layer;
+  readonly ipv6: Ipv6Layer;
+  readonly udp: UdpLayer;
+  nat: Nat | null = null;
+  readonly firewall: FirewallRule[] = [];
+  private icmpListeners = new Set<IcmpListener>();
+
+  constructor(world: World, id: number, name: string, config: Partial<IpNodeConfig> = {}) {
+    const forwarding = config.forwarding ?? false;
+    super(world, id, name, forwarding ? 'router' : 'host');
+    this.config = { ...HOST_DEFAULTS, ...config, forwarding };
+    this.arp = createArp(this);
+    this.ipv4 = new Ipv4Layer(this);
+    this.ipv6 = new Ipv6Layer(this);
+    this.udp = new UdpLayer(this);
+  }
+
+  override addInterface(name: string, mac: Mac, mtu = 1500): Interface {
+    const iface = super.addInterface(name, mac, mtu);
+    iface.ipv6.push({ addr: linkLocalFromMac(mac), prefixLen: 64 });
+    return iface;
+  }
+
+  override start(now: number): void {
+    this.ipv6.start(now);
+  }
+
+  // ---- addresses ------------------------------------------------------------------------
+
+  hasIpv4(a: Ipv4): boolean {
+    for (const i of this.ifaces) for (const x of i.ipv4) if (x.addr === a) return true;
+    return false;
+  }
+
+  hasIpv6(a: Ipv6): boolean {
+    for (const i of this.ifaces) for (const x of i.ipv6) if (ipv6Equal(x.addr, a)) return true;
+    return false;
+  }
+
+  /** Multicast groups an interface listens to: all-nodes, all-routers (routers), solicited-node. */
+  joinedIpv6Multicast(iface: Interface, a: Ipv6): boolean {
+    if (ipv6Equal(a, ALL_NODES)) return true;
+    if (this.config.forwarding && ipv6Equal(a, ALL_ROUTERS)) return true;
+    return iface.ipv6.some((x) => ipv6Equal(solicitedNodeMulticast(x.addr), a));
+  }
+
+  /** Source address for a destination on `iface` (RFC 6724 simplified: same scope first). */
+  sourceIpv6(iface: Interface, dst: Ipv6): Ipv6 | undefined {
+    const wantLinkLocal = isIpv6LinkLocal(dst) || dst[0] === 0xff && (dst[1]! & 0x0f) === 2;
+    const pick = iface.ipv6.find((x) => isIpv6LinkLocal(x.addr) === wantLinkLocal) ?? iface.ipv6[0];
+    return pick?.addr;
+  }
+
+  // ---- link layer ------------------------------------------------------------------------
+
+  receive(iface: Interface, frame: Frame, now: number): void {
+    const parsed = parseEthernet(frame.bytes);
+    if (!parsed.ok) {
+      this.world.trace.emit(now, 'eth.rx.drop', this.id, iface.id, frame.uid, 0, 0, `bad frame: ${parsed.error.message}`);
+      return;
+    }
+    const { repr, payload } = parsed.value;
+    const dst = repr.dst;
+    if (dst !== iface.mac && dst !== MAC_BROADCAST && !(isMulticastMac(dst) && this.acceptsMulticastMac(iface, dst))) {
+      this.world.trace.emit(now, 'eth.rx.drop', this.id, iface.id, frame.uid, 0, 0, 'not addressed to this interface');
+      return;
+    }
+    switch (repr.ethertype) {
+      case ETHERTYPE.ARP:
+        arpInput(this, iface, payload, frame, readMac(frame.bytes, 6));
+        return;
+      case ETHERTYPE.IPV4:
+        this.ipv4.input(iface, payload, frame);
+        return;
+      case ETHERTYPE.IPV6:
+        this.ipv6.input(iface, payload, frame);
+        return;
+      default:
+        this.world.trace.emit(now, 'eth.rx.drop', this.id, iface.id, frame.uid, repr.ethertype, 0, 'unknown EtherType');
+    }
+  }
+
+  private acceptsMulticastMac(iface: Interface, mac: Mac): boolean {
+    if (ipv6MulticastMac(ALL_NODES) === mac) return true;
+    if (this.config.forwarding && ipv6MulticastMac(ALL_ROUTERS) === mac) return true;
+    return iface.ipv6.some((x) => ipv6MulticastMac(solicitedNodeMulticast(x.addr)) === mac);
+  }
+
+  /** Wraps an IP packet in Ethernet and sends it; returns the frame. */
+  sendFrame(iface: Interface, dstMac: Mac, ethertype: number, packet: Uint8Array, parent = -1): Frame {
+    const frame = this.world.newFrame(buildFrame({ dst: dstMac, src: iface.mac, ethertype }, packet), parent);
+    iface.send(frame);
+    return frame;
+  }
+
+  // ---- ICMP notifications for applications --------------------------------------------
+
+  onIcmp(fn: IcmpListener): () => void {
+    this.icmpListeners.add(fn);
+    return () => this.icmpListeners.delete(fn);
+  }
+
+  notifyIcmp(e: IcmpEvent): void {
+    for (const l of [...this.icmpListeners]) l(e);
+  }
+
+  describe(): string {
+    return `${this.kind} ${this.name}: ${this.ifaces.map((i) => `${i.name} [${i.describeAddresses().join(', ')}]`).join('; ')}`;
+  }
+
+  /** Text of the first global address (for diagnostics). */
+  primaryIpv6Text(): string | undefined {
+    for (const i of this.ifaces) for (const x of i.ipv6) if (!isIpv6LinkLocal(x.addr)) return formatIpv6(x.addr);
+    return undefined;
+  }
+}
+
+export const ALL_NODES = ip6('ff02::1');
+export const ALL_ROUTERS = ip6('ff02::2');
