@@ -1,0 +1,212 @@
+/**
+ * IPv4 fragmentation (RFC 791 §3.2, §2.3) and reassembly (RFC 815 hole descriptors).
+ *
+ * Invariants and choices:
+ * - `fragmentIpv4` never looks at DF: the caller checks DF first and sends ICMP "fragmentation
+ *   needed" (RFC 792 type 3 code 4) instead. Every link MTU must be >= 68 (RFC 791 §3.2
+ *   "every internet module must be able to forward a datagram of 68 octets"); a smaller MTU is a
+ *   programming error and throws a RangeError.
+ * - Fragment data is cut on 8-byte boundaries; the first fragment keeps all options, later ones
+ *   only the options with the copied flag (RFC 791 §3.1). Re-fragmenting a fragment keeps its
+ *   offset base and its MF bit on the last piece.
+ * - Reassembly is keyed by (src, dst, protocol, ident) (RFC 791 §3.2). The timer starts with
+ *   the first fragment seen and is not extended (RFC 1122 §3.3.2 recommends 60-120 s).
+ *   A fragment arriving after its reassembly's deadline is not used; `expire` reports that
+ *   reassembly (with fragment zero, if received, for ICMP Time Exceeded code 1, RFC 792).
+ * - Overlaps: RFC 791 lets later data overwrite earlier data, which is how overlapping-fragment
+ *   attacks (teardrop, IDS evasion) work. We follow the RFC 5722 rule written for IPv6: any
+ *   overlap abandons the whole reassembly. Exact duplicates (same offset, length and bytes) are
+ *   ignored instead, as RFC 8200 §4.5 allows.
+ * - Also dropped: a non-last fragment whose data is not a multiple of 8 bytes or is empty; a
+ *   datagram that would exceed 65535 bytes (RFC 791 §3.1 Total Length; "ping of death" drops
+ *   the whole reassembly); a second last fragment with a different end; data beyond the end.
+ *   `lastDrop` says why the latest `push` discarded something.
+ * - A packet that is not a fragment (MF = 0, offset 0) is returned by `push` as is (a subarray
+ *   of `raw` of Total Length bytes). Completed datagrams are fresh buffers.
+ */
+import type { Ipv4 } from './addr.ts';
+import type { Ipv4Packet, Ipv4Repr } from './ipv4.ts';
+import { buildIpv4, ipv4HeaderLen, Ipv4View } from './ipv4.ts';
+import { copiedIpv4Options } from './ipv4-options.ts';
+
+/** The smallest MTU every IPv4 link must offer (RFC 791 §3.2). */
+export const IPV4_MIN_MTU = 68;
+const MAX_DATAGRAM = 65535;
+
+export function fragmentIpv4(repr: Omit<Ipv4Repr, 'payloadLength'>, payload: Uint8Array, mtu: number): Uint8Array[] {
+  const firstHl = ipv4HeaderLen({ ...repr, payloadLength: 0 });
+  if (firstHl + payload.length <= mtu) return [buildIpv4(repr, payload)];
+  if (!(mtu >= IPV4_MIN_MTU)) throw new RangeError(`IPv4 MTU ${mtu} is below the minimum of ${IPV4_MIN_MTU} (RFC 791 §3.2)`);
+  const laterOptions = copiedIpv4Options(repr.options);
+  const laterHl = ipv4HeaderLen({ ...repr, options: laterOptions, payloadLength: 0 });
+  const out: Uint8Array[] = [];
+  let pos = 0;
+  while (pos < payload.length) {
+    const first = pos === 0;
+    const room = Math.floor((mtu - (first ? firstHl : laterHl)) / 8) * 8;
+    const len = Math.min(room, payload.length - pos);
+    const last = pos + len >= payload.length;
+    out.push(
+      buildIpv4(
+        {
+          ...repr,
+          options: first ? repr.options : laterOptions,
+          moreFragments: !last || repr.moreFragments,
+          fragmentOffset: repr.fragmentOffset + pos,
+        },
+        payload.subarray(pos, pos + len),
+      ),
+    );
+    pos += len;
+  }
+  return out;
+}
+
+export interface ReassemblyResult {
+  datagram?: Uint8Array /* full reassembled IPv4 packet, header of first fragment with MF=0, offset 0, totalLength and checksum fixed */;
+}
+
+export interface ExpiredReassembly {
+  src: Ipv4;
+  dst: Ipv4;
+  protocol: number;
+  ident: number;
+  firstFragment?: Uint8Array /* raw bytes of fragment 0 if received, for ICMP time exceeded code 1 (RFC 792) */;
+}
+
+/** A gap in the datagram's data, inclusive bounds as in RFC 815 §3 ("hole.first", "hole.last"). */
+interface Hole {
+  first: number;
+  last: number;
+}
+
+interface Piece {
+  start: number;
+  data: Uint8Array;
+}
+
+interface Reassembly {
+  src: Ipv4;
+  dst: Ipv4;
+  protocol: number;
+  ident: number;
+  deadlineNs: number;
+  holes: Hole[];
+  pieces: Piece[];
+  /** Data length, known once the fragment with MF = 0 arrived. */
+  total?: number;
+  firstHeader?: Uint8Array;
+  firstFragment?: Uint8Array;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class Ipv4Reassembler {
+  private readonly table = new Map<string, Reassembly>();
+  /** Why the most recent `push` discarded data, or undefined if it did not. For trace events. */
+  lastDrop: string | undefined;
+
+  constructor(private readonly timeoutNs: number) {}
+
+  get pending(): number {
+    return this.table.size;
+  }
+
+  push(nowNs: number, packet: Ipv4Packet, raw: Uint8Array): Uint8Array | undefined {
+    this.lastDrop = undefined;
+    const r = packet.repr;
+    if (!r.moreFragments && r.fragmentOffset === 0) return raw.subarray(0, packet.totalLength);
+    const data = packet.payload;
+    const start = r.fragmentOffset;
+    const end = start + data.length;
+    if (r.moreFragments && (data.length === 0 || data.length % 8 !== 0)) {
+      return this.drop(`non-last fragment with ${data.length} data bytes (must be a non-zero multiple of 8)`);
+    }
+    const key = `${r.src}/${r.dst}/${r.protocol}/${r.ident}`;
+    let e = this.table.get(key);
+    if (e && nowNs >= e.deadlineNs) return this.drop('fragment arrived after the reassembly timer expired');
+    if (!e) {
+      e = { src: r.src, dst: r.dst, protocol: r.protocol, ident: r.ident, deadlineNs: nowNs + this.timeoutNs, holes: [{ first: 0, last: Infinity }], pieces: [] };
+      this.table.set(key, e);
+    }
+    const hl = start === 0 ? packet.headerLen : (e.firstHeader?.length ?? packet.headerLen);
+    if (hl + end > MAX_DATAGRAM) return this.abandon(key, `reassembled datagram would be ${hl + end} bytes (> 65535)`);
+    for (const p of e.pieces) {
+      if (start < p.start + p.data.length && p.start < end) {
+        if (p.start === start && sameBytes(p.data, data)) return this.drop('exact duplicate fragment ignored');
+        return this.abandon(key, `fragment [${start}, ${end}) overlaps [${p.start}, ${p.start + p.data.length}) (RFC 5722 rule)`);
+      }
+    }
+    if (!r.moreFragments) {
+      if (e.total !== undefined && e.total !== end) return this.abandon(key, `second last fragment ends at ${end}, not ${e.total}`);
+      if (e.pieces.some((p) => p.start + p.data.length > end)) return this.abandon(key, `data beyond the last fragment's end ${end}`);
+      e.total = end;
+    } else if (e.total !== undefined && end > e.total) {
+      return this.abandon(key, `fragment ends at ${end}, beyond the datagram end ${e.total}`);
+    }
+    // RFC 815 §3 steps 1-8: the new fragment fills part of the one hole it falls into.
+    if (data.length > 0) {
+      const last = end - 1;
+      const next: Hole[] = [];
+      for (const h of e.holes) {
+        if (start > h.last || last < h.first) {
+          next.push(h);
+          continue;
+        }
+        if (start > h.first) next.push({ first: h.first, last: start - 1 });
+        if (last < h.last) next.push({ first: last + 1, last: h.last });
+      }
+      e.holes = next;
+      e.pieces.push({ start, data: data.slice() });
+    }
+    if (e.total !== undefined) {
+      const total = e.total;
+      e.holes = e.holes.filter((h) => h.first < total).map((h) => ({ first: h.first, last: Math.min(h.last, total - 1) }));
+    }
+    if (start === 0) {
+      e.firstHeader = raw.slice(0, packet.headerLen);
+      e.firstFragment = raw.slice(0, packet.totalLength);
+    }
+    if (e.holes.length > 0 || e.total === undefined || !e.firstHeader) return undefined;
+    if (e.firstHeader.length + e.total > MAX_DATAGRAM) return this.abandon(key, `reassembled datagram would be ${e.firstHeader.length + e.total} bytes (> 65535)`);
+    this.table.delete(key);
+    return assemble(e.firstHeader, e.pieces, e.total);
+  }
+
+  /** Removes and reports every reassembly whose deadline is at or before `nowNs`, oldest first. */
+  expire(nowNs: number): ExpiredReassembly[] {
+    const out: ExpiredReassembly[] = [];
+    for (const [key, e] of this.table) {
+      if (nowNs < e.deadlineNs) continue;
+      this.table.delete(key);
+      out.push({ src: e.src, dst: e.dst, protocol: e.protocol, ident: e.ident, ...(e.firstFragment ? { firstFragment: e.firstFragment } : {}) });
+    }
+    return out;
+  }
+
+  private drop(reason: string): undefined {
+    this.lastDrop = reason;
+    return undefined;
+  }
+
+  private abandon(key: string, reason: string): undefined {
+    this.table.delete(key);
+    return this.drop(`reassembly abandoned: ${reason}`);
+  }
+}
+
+function assemble(header: Uint8Array, pieces: Piece[], total: number): Uint8Array {
+  const out = new Uint8Array(header.length + total);
+  out.set(header, 0);
+  for (const p of pieces) out.set(p.data, header.length + p.start);
+  const v = Ipv4View.unchecked(out);
+  v.totalLength = out.length;
+  v.moreFragments = false;
+  v.fragmentOffset = 0;
+  v.fillChecksum();
+  return out;
+}
