@@ -75,7 +75,7 @@ export class Ipv6Layer {
     for (const iface of node.ifaces) {
       if (!iface.link) continue;
       if (node.config.forwarding) {
-        if (iface.ipv6.some((a) => !isIpv6LinkLocal(a.addr))) node.world.sched.at(now + rng.int(0, RA_DELAY_NS), () => this.sendRa(iface));
+        if (advertises(iface)) node.world.sched.at(now + rng.int(0, RA_DELAY_NS), () => this.sendRa(iface));
       } else {
         node.world.sched.at(now + rng.int(0, RS_DELAY_NS), () => this.sendNdp(iface, ALL_ROUTERS, { kind: 'routerSolicitation', options: [{ type: 'sourceLinkAddr', mac: iface.mac }] }));
       }
@@ -342,7 +342,8 @@ export class Ipv6Layer {
         return;
       }
       case 'routerSolicitation': {
-        if (!iface || !node.config.forwarding || this.raPending) return;
+        // Only interfaces with a global prefix advertise (like radvd configured on that link).
+        if (!iface || !node.config.forwarding || this.raPending || !advertises(iface)) return;
         const sll = msg.options.find((o: NdpOption) => o.type === 'sourceLinkAddr');
         if (sll && 'mac' in sll && !p.repr.src.every((b) => b === 0)) this.nd.learn(iface, p.repr.src, sll.mac, true);
         const rng = w.rng.stream(`host:${node.name}:ndp-delay`);
@@ -396,6 +397,10 @@ export class Ipv6Layer {
   isLocal(a: Ipv6): boolean {
     return this.node.ifaces.some((i) => i.ipv6.some((x) => ipv6Equal(x.addr, a)));
   }
+}
+
+function advertises(iface: Interface): boolean {
+  return iface.ipv6.some((a) => !isIpv6LinkLocal(a.addr));
 }
 
 function msgType(m: Icmpv6Message): number {
