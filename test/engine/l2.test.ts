@@ -126,3 +126,21 @@ describe('ARP (RFC 826) and the neighbour cache', () => {
     expect(status).toBe(1);
   });
 });
+
+describe('link MTU', () => {
+  it('a link MTU lowers both interfaces’ MTU, so IP fragments to fit', () => {
+    const s = session('lan', { links: [{ a: 'alice:eth0', b: 'sw1:p1', mtu: 1000 }, { a: 'bob:eth0', b: 'sw1:p2', mtu: 1000 }] });
+    const { lines } = run(s, 'alice', 'ping -c 1 -s 1200 192.168.10.12');
+    expect(lines[1]).toMatch(/^1208 bytes from 192\.168\.10\.12/);
+    expect(events(s, 'ip.fragment')[0]!.b).toBe(1000);
+  });
+
+  it('frames larger than the medium carries are lost as giants', () => {
+    // alice's interface thinks 1500, but the far link only carries 1000-byte packets.
+    const s = session('lan', { links: [{ a: 'alice:eth0', b: 'sw1:p1' }, { a: 'bob:eth0', b: 'sw1:p2', mtu: 1000 }] });
+    (s.world.node('sw1')!.iface('p2')!).mtu = 1500;
+    const { lines } = run(s, 'alice', 'ping -c 1 -s 1200 -W 1 192.168.10.12');
+    expect(events(s, 'link.drop').some((e) => e.text === 'frame exceeds link MTU 1000')).toBe(true);
+    expect(lines).toContain('1 packets transmitted, 0 received, 100% packet loss, time 0ms');
+  });
+});

@@ -28,6 +28,8 @@ export interface LinkConfig {
   loss: number;
   /** Drop-tail transmit queue limit in packets (frames waiting, not counting the one on the wire). */
   queueLimit: number;
+  /** Largest payload (IP packet) the medium carries; larger frames are lost as giants. Default: unlimited. */
+  mtu?: number;
 }
 
 export interface FaultRule {
@@ -44,6 +46,12 @@ export interface FaultRule {
   offset?: number;
   /** Label recorded in the trace. */
   label: string;
+}
+
+/** Bytes after the Ethernet (and 802.1Q) header. */
+function payloadLength(f: Uint8Array): number {
+  const tagged = f.length >= 14 && f[12] === 0x81 && f[13] === 0x00;
+  return f.length - (tagged ? 18 : 14);
 }
 
 class Direction {
@@ -128,6 +136,7 @@ export class Link {
     const occupyNs = Math.ceil((wireBytes * 8e9) / bw);
     const lastBitNs = Math.ceil(((padded + 12) * 8e9) / bw);
     w.trace.emit(now, 'phy.txBegin', d.from.node.id, d.from.id, frame.uid, this.id, wireBytes);
+    if (drop === undefined && this.config.mtu !== undefined && payloadLength(frame.bytes) > this.config.mtu) drop = `frame exceeds link MTU ${this.config.mtu}`;
     if (drop === undefined && d.loss.chance(this.config.loss)) drop = 'random loss';
     const arrive = now + lastBitNs + this.config.delayNs + extraDelay;
     w.sched.at(now + lastBitNs, () => {

@@ -82,6 +82,10 @@ export function buildWorld(sc: Scenario, opts: BuildOptions = {}): World {
     const b = endpoint(world, l.b, `links[${li}].b`);
     if (a.link) throw new ScenarioError(`${l.a} is already connected`, `links[${li}].a`);
     if (b.link) throw new ScenarioError(`${l.b} is already connected`, `links[${li}].b`);
+    if (l.mtu !== undefined) {
+      a.mtu = l.mtu;
+      b.mtu = l.mtu;
+    }
     const rules: FaultRule[] = l.rules.map((r, ri) => {
       const rule: FaultRule = { match: r.match, nth: r.nth, andAfter: r.andAfter, action: r.action, label: r.label ?? `${r.action} #${r.nth}${r.andAfter ? '+' : ''} (links[${li}].rules[${ri}])` };
       if (r.from !== undefined) {
@@ -92,7 +96,7 @@ export function buildWorld(sc: Scenario, opts: BuildOptions = {}): World {
       if (r.offset !== undefined) rule.offset = r.offset;
       return rule;
     });
-    world.connect(a, b, { bandwidthBps: parseRate(l.bandwidth)!, delayNs: parseDuration(l.delay)!, loss: l.loss, queueLimit: l.queue }, rules, `${l.a}-${l.b}`);
+    world.connect(a, b, { bandwidthBps: parseRate(l.bandwidth)!, delayNs: parseDuration(l.delay)!, loss: l.loss, queueLimit: l.queue, mtu: Math.max(a.mtu, b.mtu) }, rules, `${l.a}-${l.b}`);
   });
   sc.actions.forEach((act, ai) => {
     const n = world.node(act.host);

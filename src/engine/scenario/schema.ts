@@ -106,6 +106,8 @@ export const LinkSchema = z.strictObject({
   delay: duration.default('100us'),
   loss: z.number().min(0).max(1).default(0),
   queue: z.number().int().min(1).max(1_000_000).default(100),
+  /** Largest IP packet the link carries; sets both interfaces' MTU (overrides theirs). */
+  mtu: z.number().int().min(68).max(65535).optional(),
   rules: z.array(FaultRuleSchema).default([]),
 });
 
