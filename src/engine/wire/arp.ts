@@ -16,6 +16,7 @@ import type { ParseResult } from './result.ts';
 import { fail, ok } from './result.ts';
 import type { Ipv4, Mac } from './addr.ts';
 import { formatIpv4, formatMac, readIpv4, readMac, writeIpv4, writeMac } from './addr.ts';
+import { u16, put16 } from './bytes.ts';
 
 export const ARP_OP = { REQUEST: 1, REPLY: 2 } as const;
 export const ARP_LEN = 28;
@@ -44,11 +45,6 @@ export interface ArpRepr {
   targetIp: Ipv4;
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
 
 /** Zero-copy view; `check` verifies the buffer holds the fixed part and all four addresses. */
 export class ArpView {

@@ -63,3 +63,11 @@ export type PseudoHeader = { readonly v: 4; readonly src: number; readonly dst: 
 export function pseudoHeaderSum(p: PseudoHeader, protocol: number, length: number): number {
   return p.v === 4 ? pseudoHeaderSumV4(p.src, p.dst, protocol, length) : pseudoHeaderSumV6(p.src, p.dst, protocol, length);
 }
+
+/**
+ * Partial one's-complement sum of an upper-layer payload (which starts at an even offset).
+ * The single place a lazily generated payload could supply a precomputed sum instead of bytes.
+ */
+export function payloadSum(payload: Uint8Array): number {
+  return sum16(payload);
+}

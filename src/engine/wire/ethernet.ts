@@ -16,6 +16,7 @@ import type { ParseResult } from './result.ts';
 import { fail, ok } from './result.ts';
 import type { Mac } from './addr.ts';
 import { formatMac, isMulticastMac, MAC_BROADCAST, readMac, writeMac } from './addr.ts';
+import { u16, put16 } from './bytes.ts';
 
 export const ETHERTYPE = { IPV4: 0x0800, ARP: 0x0806, VLAN: 0x8100, IPV6: 0x86dd } as const;
 
@@ -52,11 +53,6 @@ export interface EthernetFrame {
   payload: Uint8Array /* subarray after header, incl. any padding */;
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
 
 /** Zero-copy view of an Ethernet II header. `check` validates the length once. */
 export class EthernetView {

@@ -16,6 +16,7 @@ import type { FieldNode } from './field.ts';
 import { field, hex, truncatedField } from './field.ts';
 import type { ParseResult } from './result.ts';
 import { fail, ok } from './result.ts';
+import { u16, u32, put16 } from './bytes.ts';
 
 export const ICMPV4_TYPE = { ECHO_REPLY: 0, DEST_UNREACHABLE: 3, ECHO_REQUEST: 8, TIME_EXCEEDED: 11 } as const;
 export const ICMPV4_UNREACH = { NET: 0, HOST: 1, PROTOCOL: 2, PORT: 3, FRAG_NEEDED: 4, ADMIN_PROHIBITED: 13 } as const;
@@ -48,12 +49,6 @@ export interface Icmpv4Packet {
   checksumOk: boolean;
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
 
 /** Zero-copy view of an ICMPv4 message. `check` validates the 8-byte header once. */
 export class Icmpv4View {

@@ -21,6 +21,7 @@ import type { ParseResult } from './result.ts';
 import { fail, ok } from './result.ts';
 import type { NdpOption } from './ndp.ts';
 import { describeNdpOptions, emitNdpOptions, ndpOptionsLength, parseNdpOptions } from './ndp.ts';
+import { u16, u32, put16, put32 } from './bytes.ts';
 
 export type { NdpOption } from './ndp.ts';
 
@@ -85,16 +86,6 @@ export interface Icmpv6Packet {
   checksumOk: boolean;
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
-const put32 = (b: Uint8Array, o: number, v: number): void => {
-  put16(b, o, v >>> 16);
-  put16(b, o + 2, v & 0xffff);
-};
 
 /** Zero-copy view of an ICMPv6 message. `check` validates the 4-byte header once; body getters
  * assume the caller checked the length their message type needs (`icmpv6MinLength`). */

@@ -26,6 +26,7 @@ import type { Ipv4 } from './addr.ts';
 import { formatIpv4, readIpv4, writeIpv4 } from './addr.ts';
 import { internetChecksum, sum16, updateChecksum, verifiesChecksum } from './checksum.ts';
 import { describeIpv4Options, walkIpv4Options } from './ipv4-options.ts';
+import { u16, put16 } from './bytes.ts';
 
 export const IPPROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58, IPV6_HOPOPTS: 0, IPV6_ROUTING: 43, IPV6_FRAGMENT: 44, IPV6_NONXT: 59, IPV6_DSTOPTS: 60, AH: 51, ESP: 50 } as const;
 
@@ -74,11 +75,6 @@ export interface Ipv4Packet {
   payload: Uint8Array /* exactly totalLength - headerLen bytes (ignores Ethernet padding) */;
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
 
 /**
  * Zero-copy view. `check` guarantees 20 bytes, IHL >= 5, the header and Total Length within

@@ -24,6 +24,7 @@ import { fail, ok } from './result.ts';
 import type { Ipv6 } from './addr.ts';
 import { formatIpv6, readIpv6, writeIpv6 } from './addr.ts';
 import { ipProtocolName } from './ipv4.ts';
+import { u16, u32, put16 } from './bytes.ts';
 
 export const IPV6_HEADER_LEN = 40;
 
@@ -66,12 +67,6 @@ export interface Ipv6Packet {
   fragment?: { offset: number; moreFragments: boolean; ident: number };
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
 
 /** Zero-copy view; `check` guarantees 40 bytes and the whole payload are present. */
 export class Ipv6View {

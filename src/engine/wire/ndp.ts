@@ -19,6 +19,7 @@ import type { FieldNode } from './field.ts';
 import { field } from './field.ts';
 import type { ParseResult } from './result.ts';
 import { fail, ok } from './result.ts';
+import { u32, put32 } from './bytes.ts';
 
 export const NDP_OPTION = { SOURCE_LINK_ADDR: 1, TARGET_LINK_ADDR: 2, PREFIX_INFO: 3, REDIRECTED_HEADER: 4, MTU: 5 } as const;
 
@@ -47,13 +48,6 @@ export type NdpOption =
   | { type: 'mtu'; mtu: number }
   | { type: 'unknown'; code: number; data: Uint8Array };
 
-const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-const put32 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = v >>> 24;
-  b[o + 1] = (v >>> 16) & 0xff;
-  b[o + 2] = (v >>> 8) & 0xff;
-  b[o + 3] = v & 0xff;
-};
 
 /** Zero-copy view of one option. `check` validates the type/length header and extent once. */
 export class NdpOptionView {

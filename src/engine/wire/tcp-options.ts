@@ -16,6 +16,7 @@ import type { FieldNode } from './field.ts';
 import { field } from './field.ts';
 import type { ParseResult } from './result.ts';
 import { fail, ok } from './result.ts';
+import { u16, u32, put16, put32 } from './bytes.ts';
 
 export const TCP_OPTION_KIND = { EOL: 0, NOP: 1, MSS: 2, WSCALE: 3, SACK_PERMITTED: 4, SACK: 5, TIMESTAMPS: 8, FAST_OPEN: 34 } as const;
 
@@ -40,16 +41,6 @@ export type TcpOption =
 /** Maximum shift a receiver honours (RFC 7323 §2.3). */
 export const TCP_MAX_WSCALE = 14;
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
-const put32 = (b: Uint8Array, o: number, v: number): void => {
-  put16(b, o, v >>> 16);
-  put16(b, o + 2, v & 0xffff);
-};
 
 /** Bytes one option occupies on the wire, before padding. */
 export function tcpOptionLength(o: TcpOption): number {

@@ -13,7 +13,7 @@
  * - The three reserved bits are emitted as zero and ignored on parse (RFC 9293 §3.1).
  * - `describeTcp` never throws.
  */
-import { finishChecksum, pseudoHeaderSum, sum16, verifiesChecksum } from './checksum.ts';
+import { finishChecksum, payloadSum, pseudoHeaderSum, sum16, verifiesChecksum } from './checksum.ts';
 import type { PseudoHeader } from './checksum.ts';
 import type { FieldNode } from './field.ts';
 import { field, hex, truncatedField } from './field.ts';
@@ -21,6 +21,7 @@ import type { ParseResult } from './result.ts';
 import { fail, ok } from './result.ts';
 import type { TcpOption } from './tcp-options.ts';
 import { describeTcpOptions, emitTcpOptions, parseTcpOptions, tcpOptionsLength } from './tcp-options.ts';
+import { u16, u32, put16, put32 } from './bytes.ts';
 
 export type { TcpOption } from './tcp-options.ts';
 export { tcpOptionsLength } from './tcp-options.ts';
@@ -70,16 +71,6 @@ export interface TcpSegment {
   payload: Uint8Array;
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
-const put32 = (b: Uint8Array, o: number, v: number): void => {
-  put16(b, o, v >>> 16);
-  put16(b, o + 2, v & 0xffff);
-};
 
 /** Zero-copy view of a TCP header. `check` validates the fixed 20 bytes once. */
 export class TcpView {
@@ -166,14 +157,6 @@ export class TcpView {
 /** 20 + padded options length; at most 60 for a valid repr. */
 export function tcpHeaderLen(repr: TcpRepr): number {
   return TCP_HEADER_LEN + tcpOptionsLength(repr.options);
-}
-
-/**
- * Partial one's-complement sum of a payload. The single place a lazily generated payload could
- * supply a precomputed sum instead of bytes.
- */
-function payloadSum(payload: Uint8Array): number {
-  return sum16(payload);
 }
 
 /** Unfolded sum of pseudo-header + header without the Checksum field + payload. */

@@ -11,12 +11,13 @@
  *   (RFC 768); a received 0 means "not computed", which is allowed over IPv4 only.
  * - `describeUdp` never throws and does not interpret the payload.
  */
-import { finishChecksum, pseudoHeaderSum, sum16, verifiesChecksum } from './checksum.ts';
+import { finishChecksum, payloadSum, pseudoHeaderSum, sum16, verifiesChecksum } from './checksum.ts';
 import type { PseudoHeader } from './checksum.ts';
 import type { FieldNode } from './field.ts';
 import { field, hex, truncatedField } from './field.ts';
 import type { ParseResult } from './result.ts';
 import { fail, ok } from './result.ts';
+import { u16, put16 } from './bytes.ts';
 
 export const UDP_HEADER_LEN = 8;
 const IP_PROTO_UDP = 17;
@@ -46,11 +47,6 @@ export interface UdpDatagram {
   payload: Uint8Array;
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const put16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = (v >>> 8) & 0xff;
-  b[o + 1] = v & 0xff;
-};
 
 /** Zero-copy view of a UDP header. `check` validates the length once. */
 export class UdpView {
@@ -90,14 +86,6 @@ export class UdpView {
   set checksum(v: number) {
     put16(this.buf, UDP_FIELD.CHECKSUM[0], v);
   }
-}
-
-/**
- * Partial one's-complement sum of a payload. The single place a lazily generated payload could
- * supply a precomputed sum instead of bytes.
- */
-function payloadSum(payload: Uint8Array): number {
-  return sum16(payload);
 }
 
 /** Unfolded sum of pseudo-header + header without its Checksum field + payload. */
