@@ -103,3 +103,19 @@ describe('scenario units', () => {
     expect(parseRate('-3Mbit')).toBeUndefined();
   });
 });
+
+describe('event budget of a run', () => {
+  it('a runaway run stops with a clear message and a sim.budget trace event', async () => {
+    const { Session, BudgetExceeded, builtinScenario } = await import('../../src/engine/index.ts');
+    const s = new Session({ ...builtinScenario('lan')!, actions: [{ at: '0s', host: 'alice', command: 'ping -i 0.002 192.168.10.12' }] }, { budget: 5000 });
+    let err: unknown;
+    try {
+      s.runUntil(3600e9);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BudgetExceeded);
+    expect((err as Error).message).toMatch(/^run stopped: event budget of 5,000 events used up at t=\d+\.\d{6} s/);
+    expect(s.world.trace.events.countKind('sim.budget')).toBe(1);
+  });
+});
