@@ -16,6 +16,10 @@
  *   frame.packet_flags), and tshark also derives frame.p2p_dir (1 = received, 0 = sent).
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PcapWriter } from '../../src/engine/trace/pcap.ts';
 
 export const CHECKSUM_ARGS = ['-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE'];
 export const CHECKSUM_STATUS_FIELDS = ['ip.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'icmp.checksum.status', 'icmpv6.checksum.status'];
@@ -182,4 +186,21 @@ export function icmpEchoFrame(seq = 1): Uint8Array {
   f[36] = icmp >> 8;
   f[37] = icmp & 0xff;
   return f;
+}
+
+/**
+ * Writes `frames` (Ethernet) to a temporary pcap and returns tsharkFields rows for them;
+ * each entry of `prefs` becomes a `-o` preference (e.g. "ip.check_checksum:TRUE").
+ */
+export function tsharkOnFrames(frames: Uint8Array[], fields: string[], prefs: string[] = []): string[][] {
+  const dir = mkdtempSync(join(tmpdir(), 'stackscope-frames-'));
+  try {
+    const w = new PcapWriter();
+    frames.forEach((f, i) => w.add(i * 1000, f));
+    const file = join(dir, 'frames.pcap');
+    writeFileSync(file, w.toBytes());
+    return tsharkFields(file, fields, { extraArgs: prefs.flatMap((p) => ['-o', p]) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ARP_LEN, ARP_OP, ArpView, describeArp, emitArp, parseArp } from './arp.ts';
@@ -10,23 +7,14 @@ import { ip4, MAC_BROADCAST } from './addr.ts';
 import { buildFrame, ETHERTYPE } from './ethernet.ts';
 import type { FieldNode } from './field.ts';
 import { findField } from './field.ts';
-import { hexBytes, pcapFile } from './testing/frames.ts';
+import { hexBytes } from './testing/frames.ts';
+import { tsharkOnFrames } from '../../../test/oracle/tshark.ts';
 
 const TSHARK = '/usr/bin/tshark';
 const hasTshark = existsSync(TSHARK);
 const tsharkTitle = (t: string): string => (hasTshark ? t : `${t} (skipped: ${TSHARK} not installed)`);
 
-function tshark(frames: Uint8Array[], fields: string[]): string[][] {
-  const dir = mkdtempSync(join(tmpdir(), 'arp-'));
-  try {
-    const file = join(dir, 'frames.pcap');
-    writeFileSync(file, pcapFile(frames));
-    const out = execFileSync(TSHARK, ['-r', file, '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trimEnd().split('\n').map((l) => l.split('|'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const tshark = tsharkOnFrames;
 
 // Golden packet from smoltcp's src/wire/arp.rs tests (PACKET_BYTES), laid out per RFC 826
 // "Packet format": ar$hrd 0x0001 (Ethernet), ar$pro 0x0800, ar$hln 6, ar$pln 4, ar$op 1 (request),

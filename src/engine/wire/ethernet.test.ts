@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildFrame, describeEthernet, emitEthernet, ETH_MIN_FRAME, ETHERTYPE, ethernetHeaderLen, EthernetView, parseEthernet } from './ethernet.ts';
@@ -9,24 +6,14 @@ import type { EthernetRepr } from './ethernet.ts';
 import type { FieldNode } from './field.ts';
 import { findField } from './field.ts';
 import type { ParseResult } from './result.ts';
-import { hexBytes, pcapFile } from './testing/frames.ts';
+import { hexBytes } from './testing/frames.ts';
+import { tsharkOnFrames } from '../../../test/oracle/tshark.ts';
 
 const TSHARK = '/usr/bin/tshark';
 const hasTshark = existsSync(TSHARK);
 const tsharkTitle = (t: string): string => (hasTshark ? t : `${t} (skipped: ${TSHARK} not installed)`);
 
-/** Runs tshark over frames written as a classic pcap (linktype 1) and returns one row of fields per frame. */
-function tshark(frames: Uint8Array[], fields: string[]): string[][] {
-  const dir = mkdtempSync(join(tmpdir(), 'eth-'));
-  try {
-    const file = join(dir, 'frames.pcap');
-    writeFileSync(file, pcapFile(frames));
-    const out = execFileSync(TSHARK, ['-r', file, '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trimEnd().split('\n').map((l) => l.split('|'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const tshark = tsharkOnFrames;
 
 // Golden frame from smoltcp's src/wire/ethernet.rs tests (test_ipv4::FRAME_BYTES): dst 01:02:03:04:05:06,
 // src 11:12:13:14:15:16, type 0x0800, 50-byte payload 0xaa, 48 x 0x00, 0xff. Checked by hand against

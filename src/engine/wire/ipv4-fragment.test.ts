@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ip4 } from './addr.ts';
@@ -11,24 +8,14 @@ import { buildIpv4, IPPROTO, parseIpv4 } from './ipv4.ts';
 import type { Ipv4Packet, Ipv4Repr } from './ipv4.ts';
 import { fragmentIpv4, IPV4_MIN_MTU, Ipv4Reassembler } from './ipv4-fragment.ts';
 import type { ParseResult } from './result.ts';
-import { hexBytes, pcapFile, toHex } from './testing/frames.ts';
+import { hexBytes, toHex } from './testing/frames.ts';
+import { tsharkOnFrames } from '../../../test/oracle/tshark.ts';
 
 const TSHARK = '/usr/bin/tshark';
 const hasTshark = existsSync(TSHARK);
 const tsharkTitle = (t: string): string => (hasTshark ? t : `${t} (skipped: ${TSHARK} not installed)`);
 
-function tshark(frames: Uint8Array[], fields: string[], prefs: string[] = []): string[][] {
-  const dir = mkdtempSync(join(tmpdir(), 'frag-'));
-  try {
-    const file = join(dir, 'frames.pcap');
-    writeFileSync(file, pcapFile(frames));
-    const args = ['-r', file, ...prefs.flatMap((p) => ['-o', p]), '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])];
-    const out = execFileSync(TSHARK, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trimEnd().split('\n').map((l) => l.split('|'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const tshark = tsharkOnFrames;
 
 function value<T>(r: ParseResult<T>): T {
   if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);

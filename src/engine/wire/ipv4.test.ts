@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIpv4, ip4 } from './addr.ts';
@@ -13,24 +10,14 @@ import { buildIpv4, decrementTtl, describeIpv4, emitIpv4, IPPROTO, ipv4HeaderLen
 import type { Ipv4Repr } from './ipv4.ts';
 import { copiedIpv4Options, walkIpv4Options } from './ipv4-options.ts';
 import type { ParseResult } from './result.ts';
-import { hexBytes, pcapFile } from './testing/frames.ts';
+import { hexBytes } from './testing/frames.ts';
+import { tsharkOnFrames } from '../../../test/oracle/tshark.ts';
 
 const TSHARK = '/usr/bin/tshark';
 const hasTshark = existsSync(TSHARK);
 const tsharkTitle = (t: string): string => (hasTshark ? t : `${t} (skipped: ${TSHARK} not installed)`);
 
-function tshark(frames: Uint8Array[], fields: string[], prefs: string[] = []): string[][] {
-  const dir = mkdtempSync(join(tmpdir(), 'ipv4-'));
-  try {
-    const file = join(dir, 'frames.pcap');
-    writeFileSync(file, pcapFile(frames));
-    const args = ['-r', file, ...prefs.flatMap((p) => ['-o', p]), '-T', 'fields', '-E', 'separator=|', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
-    const out = execFileSync(TSHARK, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trimEnd().split('\n').map((l) => l.split('|'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const tshark = tsharkOnFrames;
 
 const ethFrame = (packet: Uint8Array): Uint8Array => buildFrame({ dst: 0x020000000002, src: 0x020000000001, ethertype: ETHERTYPE.IPV4 }, packet);
 

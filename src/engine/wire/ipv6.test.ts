@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIpv6, ip6 } from './addr.ts';
@@ -12,24 +9,14 @@ import { IPPROTO } from './ipv4.ts';
 import { buildIpv6, decrementHopLimit, describeIpv6, emitIpv6, IPV6_HEADER_LEN, Ipv6View, parseIpv6 } from './ipv6.ts';
 import type { Ipv6Packet, Ipv6Repr } from './ipv6.ts';
 import type { ParseResult } from './result.ts';
-import { hexBytes, pcapFile } from './testing/frames.ts';
+import { hexBytes } from './testing/frames.ts';
+import { tsharkOnFrames } from '../../../test/oracle/tshark.ts';
 
 const TSHARK = '/usr/bin/tshark';
 const hasTshark = existsSync(TSHARK);
 const tsharkTitle = (t: string): string => (hasTshark ? t : `${t} (skipped: ${TSHARK} not installed)`);
 
-function tshark(frames: Uint8Array[], fields: string[]): string[][] {
-  const dir = mkdtempSync(join(tmpdir(), 'ipv6-'));
-  try {
-    const file = join(dir, 'frames.pcap');
-    writeFileSync(file, pcapFile(frames));
-    const args = ['-r', file, '-o', 'ipv6.defragment:FALSE', '-T', 'fields', '-E', 'separator=|', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
-    const out = execFileSync(TSHARK, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trimEnd().split('\n').map((l) => l.split('|'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const tshark = (frames: Uint8Array[], fields: string[]): string[][] => tsharkOnFrames(frames, fields, ['ipv6.defragment:FALSE']);
 
 function value<T>(r: ParseResult<T>): T {
   if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
