@@ -17,6 +17,9 @@ import type { Interface } from './iface.ts';
 import type { PacketMatch } from './classify.ts';
 import { classifyFrame, matches } from './classify.ts';
 import type { World } from './world.ts';
+import type { Qdisc, QdiscConfig, QueuedFrame } from './qdisc/types.ts';
+import { createQdisc } from './qdisc/index.ts';
+import { ecnCapable, flowHashOfFrame, markCe } from './qdisc/flow-hash.ts';
 
 export const ETH_WIRE_OVERHEAD = 8 + 4 + 12;
 export const ETH_MIN_PAYLOAD_FRAME = 60;
@@ -30,6 +33,8 @@ export interface LinkConfig {
   queueLimit: number;
   /** Largest payload (IP packet) the medium carries; larger frames are lost as giants. Default: unlimited. */
   mtu?: number;
+  /** Queue discipline on each transmit side (default: drop-tail with `queueLimit`). */
+  qdisc?: QdiscConfig;
 }
 
 export interface FaultRule {
@@ -55,8 +60,6 @@ function payloadLength(f: Uint8Array): number {
 }
 
 class Direction {
-  readonly queue: Frame[] = [];
-  head = 0;
   busy = false;
   readonly ruleHits: number[];
 
@@ -65,17 +68,19 @@ class Direction {
     readonly to: Interface,
     readonly loss: RandomStream,
     rules: number,
+    readonly q: Qdisc,
   ) {
     this.ruleHits = new Array<number>(rules).fill(0);
   }
 
   get queued(): number {
-    return this.queue.length - this.head;
+    return this.q.length;
   }
 }
 
 export class Link {
   private readonly dirs: [Direction, Direction];
+  private readonly hashSeed: number;
 
   constructor(
     readonly world: World,
@@ -91,10 +96,13 @@ export class Link {
     b.link = this;
     b.side = 1;
     const rng = world.rng;
+    const qcfg: QdiscConfig = config.qdisc ?? { kind: 'droptail', limit: config.queueLimit };
+    const mk = (): Qdisc => createQdisc({ ...qcfg, mtuBytes: qcfg.mtuBytes ?? (config.mtu ?? Math.max(a.mtu, b.mtu)) + 14 });
     this.dirs = [
-      new Direction(a, b, rng.stream(`link:${name}:${a.node.name}>${b.node.name}:loss`), rules.length),
-      new Direction(b, a, rng.stream(`link:${name}:${b.node.name}>${a.node.name}:loss`), rules.length),
+      new Direction(a, b, rng.stream(`link:${name}:${a.node.name}>${b.node.name}:loss`), rules.length, mk()),
+      new Direction(b, a, rng.stream(`link:${name}:${b.node.name}>${a.node.name}:loss`), rules.length, mk()),
     ];
+    this.hashSeed = rng.stream(`link:${name}:flow-hash`).u32();
   }
 
   /** Frames waiting in the transmit queue of the direction leaving `side`. */
@@ -105,16 +113,31 @@ export class Link {
   transmit(side: 0 | 1, frame: Frame): void {
     const d = this.dirs[side];
     const w = this.world;
-    if (!d.busy) {
-      this.startTx(d, frame);
+    const item: QueuedFrame = { frame, bytes: frame.bytes.length, flowHash: flowHashOfFrame(frame.bytes, this.hashSeed), ecnCapable: ecnCapable(frame.bytes), enqueuedAt: w.now };
+    const r = d.q.enqueue(item, w.now);
+    for (const ev of r.evicted ?? []) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, ev.item.frame.uid, this.id, d.queued, ev.reason);
+    if (r.refused !== undefined) {
+      w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, frame.uid, this.id, d.queued, r.refused);
       return;
     }
-    if (d.queued >= this.config.queueLimit) {
-      w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, frame.uid, this.id, d.queued, 'queue full (drop-tail)');
-      return;
+    if (d.busy) w.trace.emit(w.now, 'link.enqueue', d.from.node.id, d.from.id, frame.uid, this.id, d.queued);
+    else this.next(d);
+  }
+
+  /** Takes the next frame from the queue discipline (tracing AQM drops and marks) and sends it. */
+  private next(d: Direction): void {
+    const w = this.world;
+    const r = d.q.dequeue(w.now);
+    for (const dr of r.dropped) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, dr.item.frame.uid, this.id, d.queued, dr.reason);
+    if (!r.item) return;
+    let frame = r.item.frame;
+    const sojourn = w.now - r.item.enqueuedAt;
+    if (sojourn > 0) w.trace.emit(w.now, 'link.dequeue', d.from.node.id, d.from.id, frame.uid, this.id, d.queued);
+    if (r.markCe) {
+      frame = w.newFrame(markCe(frame.bytes), frame.uid);
+      w.trace.emit(w.now, 'link.mark', d.from.node.id, d.from.id, frame.uid, this.id, d.queued, d.q.kind);
     }
-    d.queue.push(frame);
-    w.trace.emit(w.now, 'link.enqueue', d.from.node.id, d.from.id, frame.uid, this.id, d.queued);
+    this.startTx(d, frame);
   }
 
   private startTx(d: Direction, original: Frame): void {
@@ -152,16 +175,7 @@ export class Link {
     }
     w.sched.at(now + occupyNs, () => {
       d.busy = false;
-      if (d.queued > 0) {
-        const next = d.queue[d.head]!;
-        d.queue[d.head] = undefined as unknown as Frame;
-        d.head++;
-        if (d.head > 1024 && d.head * 2 > d.queue.length) {
-          d.queue.splice(0, d.head);
-          d.head = 0;
-        }
-        this.startTx(d, next);
-      }
+      if (d.queued > 0) this.next(d);
     });
   }
 

@@ -16,6 +16,7 @@ import { createArp, arpInput } from './arp.ts';
 import { Ipv4Layer } from './ipv4.ts';
 import { Ipv6Layer } from './ipv6.ts';
 import { UdpLayer } from './udp.ts';
+import { TcpLayer } from './tcp/layer.ts';
 import type { Nat } from './nat.ts';
 import type { FirewallRule } from './firewall.ts';
 import type { IcmpEvent } from './icmp-events.ts';
@@ -58,6 +59,7 @@ export class IpNode extends Node {
   readonly ipv4: Ipv4Layer;
   readonly ipv6: Ipv6Layer;
   readonly udp: UdpLayer;
+  readonly tcp: TcpLayer;
   nat: Nat | null = null;
   readonly firewall: FirewallRule[] = [];
   private icmpListeners = new Set<IcmpListener>();
@@ -70,6 +72,7 @@ export class IpNode extends Node {
     this.ipv4 = new Ipv4Layer(this);
     this.ipv6 = new Ipv6Layer(this);
     this.udp = new UdpLayer(this);
+    this.tcp = new TcpLayer(this);
   }
 
   override addInterface(name: string, mac: Mac, mtu = 1500): Interface {

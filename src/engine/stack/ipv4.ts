@@ -223,6 +223,9 @@ export class Ipv4Layer {
       case IPPROTO.UDP:
         node.udp.input4(p, packet, frame, iface);
         return;
+      case IPPROTO.TCP:
+        node.tcp.input4(p, packet, frame, iface);
+        return;
       default:
         // RFC 1122 §3.2.2.1: protocol unreachable for a transport nobody listens on.
         w.trace.emit(w.now, 'ip.drop', node.id, iface?.id ?? -1, frame.uid, p.repr.protocol, 0, 'no handler for protocol');

@@ -187,6 +187,9 @@ export class Ipv6Layer {
       case IPPROTO.UDP:
         node.udp.input6(p, packet, frame, iface);
         return;
+      case IPPROTO.TCP:
+        node.tcp.input6(p, packet, frame, iface);
+        return;
       case IPPROTO.IPV6_NONXT:
         return;
       default:

@@ -1,0 +1,277 @@
+/**
+ * What to send and when (RFC 9293 §3.8.6, RFC 5681, RFC 6675 §5 NextSeg, RFC 896 Nagle,
+ * RFC 3042 limited transmit, pacing), plus the retransmission, persist and delayed-ACK timers.
+ */
+import { TCP_FLAG } from '../../wire/tcp.ts';
+import { seqAdd, seqDiff, seqGe, seqLt } from './seq.ts';
+import type { TcpSocket } from './socket.ts';
+import type { TxSegment } from './types.ts';
+
+const DATA_STATES = new Set(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-1', 'LAST-ACK', 'CLOSING']);
+
+/** Sends retransmissions and new data as the congestion and receive windows allow. */
+export function tcpOutput(s: TcpSocket): void {
+  if (!DATA_STATES.has(s.state)) return;
+  const sched = s.node.world.sched;
+  for (let guard = 0; guard < 100000; guard++) {
+    const now = s.now;
+    const paced = s.cc.pacingRate > 0;
+    if (paced && s.nextSendTime > now) {
+      if (!s.paceTimer) s.paceTimer = sched.at(s.nextSendTime, () => {
+        s.paceTimer = null;
+        tcpOutput(s);
+      });
+      return;
+    }
+    const room = s.cwnd - s.inflight;
+    // RFC 6675 NextSeg rule 1: the first segment believed lost and not yet retransmitted.
+    const lost = s.lostBytes > s.retransOutBytes ? firstLostToRetransmit(s) : undefined;
+    if (lost) {
+      if (room < Math.min(lost.len, s.mss)) return;
+      retransmit(s, lost, s.inRecovery ? (s.sackOk ? 'SACK recovery' : 'fast retransmit') : 'RTO');
+      pace(s, lost.dataLen);
+      continue;
+    }
+    const sent = sendNewData(s, room);
+    if (!sent) return;
+  }
+}
+
+function firstLostToRetransmit(s: TcpSocket): TxSegment | undefined {
+  for (const t of s.rtx) if (t.lost && !t.sacked && t.retransmits >= 0 && !retransmittedSinceLost(t)) return t;
+  return undefined;
+}
+
+/** A lost segment counts as "retransmitted" once resent after being marked lost. */
+const RETRANS_MARK = new WeakSet<TxSegment>();
+function retransmittedSinceLost(t: TxSegment): boolean {
+  return RETRANS_MARK.has(t);
+}
+
+/** Marks a segment lost (RFC 6675 IsLost / RTO), keeping the pipe counters exact. */
+export function markLost(s: TcpSocket, t: TxSegment): void {
+  if (t.lost || t.sacked) return;
+  t.lost = true;
+  s.lostBytes += t.len;
+}
+
+/** Clears the retransmitted mark (after an RTO every lost segment is sent again). */
+export function forgetRetransmission(s: TcpSocket, t: TxSegment): void {
+  if (RETRANS_MARK.delete(t) && !t.sacked) s.retransOutBytes -= t.len;
+}
+
+/** Bookkeeping when a segment leaves the queue or becomes SACKed. */
+export function settle(s: TcpSocket, t: TxSegment, how: 'acked' | 'sacked'): void {
+  if (t.sacked) {
+    if (how === 'acked') s.sackedBytes -= t.len;
+    return;
+  }
+  if (t.lost) s.lostBytes -= t.len;
+  if (RETRANS_MARK.has(t)) {
+    s.retransOutBytes -= t.len;
+    if (how === 'acked') RETRANS_MARK.delete(t);
+  }
+  if (how === 'sacked') {
+    t.sacked = true;
+    s.sackedBytes += t.len;
+  }
+}
+
+function retransmit(s: TcpSocket, t: TxSegment, reason: string): void {
+  const now = s.now;
+  t.retransmits++;
+  t.sentAt = now;
+  RETRANS_MARK.add(t);
+  s.retransOutBytes += t.len;
+  s.retransTotal++;
+  t.meta = s.rate.onSend(t.seq, t.len, now, s.inflight);
+  emitRange(s, t);
+  s.trace('tcp.retransmit', seqDiff(t.seq, s.iss), t.dataLen, `${s.name} ${reason}`);
+  armRto(s);
+}
+
+function emitRange(s: TcpSocket, t: TxSegment): void {
+  let flags: number = TCP_FLAG.ACK;
+  if (t.syn) flags = TCP_FLAG.SYN | (s.state === 'SYN-SENT' ? 0 : TCP_FLAG.ACK);
+  if (t.fin) flags |= TCP_FLAG.FIN;
+  // Like Linux: PSH on the segment that empties what the application has written so far.
+  if (t.dataLen > 0 && seqAdd(t.seq, t.dataLen) === s.sendEndSeq) flags |= TCP_FLAG.PSH;
+  const data = t.dataLen > 0 ? s.sendBuf.read(s.offsetOf(t.seq), t.dataLen) : new Uint8Array(0);
+  s.emit(t.seq, flags, data);
+}
+
+/** Sends one new segment if the windows, Nagle and SWS avoidance allow; false if nothing sent. */
+function sendNewData(s: TcpSocket, cwndRoom: number): boolean {
+  const endSeq = s.sendEndSeq;
+  const avail = seqDiff(endSeq, s.sndNxt);
+  const finPending = s.finQueued && seqLt(s.sndMax, seqAdd(endSeq, 1)) && seqGe(s.sndNxt, endSeq);
+  if (avail <= 0 && !finPending) return false;
+  // RFC 3042 limited transmit: one extra segment per early duplicate ACK.
+  const limited = !s.inRecovery && s.dupAcks > 0 && s.dupAcks < 3 ? s.dupAcks * s.mss : 0;
+  const wndRoom = seqDiff(seqAdd(s.sndUna, s.sndWnd), s.sndNxt);
+  if (avail <= 0) {
+    // Only a FIN left: it needs no window space but obeys cwnd loosely (Linux sends it anyway).
+    sendSegment(s, 0, true);
+    return true;
+  }
+  let len = Math.min(s.mss, avail, Math.max(0, wndRoom), Math.max(0, cwndRoom + limited));
+  if (len <= 0) {
+    if (wndRoom <= 0 && s.rtx.length === 0) armPersist(s);
+    return false;
+  }
+  const outstanding = s.sndMax !== s.sndUna;
+  if (len < s.mss) {
+    if (len < avail) {
+      // Window-limited: RFC 9293 §3.8.6.2.1 sender SWS avoidance — wait for a useful window,
+      // unless nothing is in flight (then the persist timer probes).
+      if (wndRoom < s.mss && len < wndRoom) return false;
+      if (cwndRoom < s.mss && outstanding) return false;
+    } else if (outstanding && !s.opts.nodelay && !s.finQueued) {
+      // RFC 896 / RFC 1122 §4.2.3.4 Nagle: hold a small segment while data is unacknowledged.
+      return false;
+    }
+  }
+  const fin = s.finQueued && len === avail;
+  if (fin && len < avail) len = avail;
+  sendSegment(s, len, fin);
+  return true;
+}
+
+function sendSegment(s: TcpSocket, dataLen: number, fin: boolean): void {
+  const now = s.now;
+  const t: TxSegment = { seq: s.sndNxt, len: dataLen + (fin ? 1 : 0), dataLen, syn: false, fin, firstSentAt: now, sentAt: now, retransmits: 0, sacked: false, lost: false, meta: null };
+  t.meta = s.rate.onSend(t.seq, t.len, now, s.inflight);
+  s.rtx.push(t);
+  s.sndNxt = seqAdd(s.sndNxt, t.len);
+  if (seqLt(s.sndMax, s.sndNxt)) s.sndMax = s.sndNxt;
+  emitRange(s, t);
+  pace(s, dataLen);
+  armRto(s, false);
+  // RFC 7661-style bookkeeping: sending less than the window allows marks the sample app-limited.
+  if (seqDiff(s.sendEndSeq, s.sndNxt) <= 0 && s.inflight < s.cwnd) s.rate.markAppLimited(s.inflight);
+}
+
+/** Sends the SYN (active open) or SYN-ACK (passive open), queued for retransmission. */
+export function sendSyn(s: TcpSocket): void {
+  const now = s.now;
+  const t: TxSegment = { seq: s.iss, len: 1, dataLen: 0, syn: true, fin: false, firstSentAt: now, sentAt: now, retransmits: 0, sacked: false, lost: false, meta: null };
+  s.rtx.length = 0;
+  s.rtx.push(t);
+  s.sndUna = s.iss;
+  s.sndNxt = seqAdd(s.iss, 1);
+  s.sndMax = s.sndNxt;
+  s.sndUnaOff = -1;
+  s.recoveryPoint = s.iss;
+  emitSyn(s);
+  armRto(s, false);
+}
+
+function emitSyn(s: TcpSocket): void {
+  // RFC 3168 §6.1.1: an ECN-setup SYN carries ECE+CWR; the SYN-ACK carries ECE only.
+  let flags = TCP_FLAG.SYN;
+  if (s.state === 'SYN-RECEIVED') flags |= TCP_FLAG.ACK | (s.ecnOk ? TCP_FLAG.ECE : 0);
+  else if (s.opts.ecn) flags |= TCP_FLAG.ECE | TCP_FLAG.CWR;
+  s.emit(s.iss, flags, new Uint8Array(0));
+}
+
+function pace(s: TcpSocket, dataLen: number): void {
+  const rate = s.cc.pacingRate;
+  if (rate <= 0) return;
+  const bytes = dataLen + 52;
+  s.nextSendTime = Math.max(s.nextSendTime, s.now) + Math.round((bytes * 1e9) / rate);
+}
+
+/** RFC 6298 §5.1: start the timer if not running (or restart when `restart`). */
+export function armRto(s: TcpSocket, restart = true): void {
+  const sched = s.node.world.sched;
+  if (s.rtoTimer && !restart) return;
+  sched.cancel(s.rtoTimer);
+  s.rtoTimer = sched.after(s.rtt.rto, () => onRto(s));
+}
+
+export function stopRto(s: TcpSocket): void {
+  s.node.world.sched.cancel(s.rtoTimer);
+  s.rtoTimer = null;
+}
+
+/** RFC 6298 §5.4–5.6 and RFC 5681 §3.1: retransmit, back off, collapse cwnd. */
+function onRto(s: TcpSocket): void {
+  s.rtoTimer = null;
+  if (s.rtx.length === 0) return;
+  if (s.state === 'SYN-SENT' || s.state === 'SYN-RECEIVED') {
+    const limit = s.state === 'SYN-SENT' ? s.opts.synRetries : 5;
+    if (s.synRetries >= limit) return s.fail(s.softError ?? 'ETIMEDOUT');
+    s.synRetries++;
+    s.rtt.backoff();
+    s.rtx[0]!.retransmits++;
+    s.retransTotal++;
+    s.trace('tcp.retransmit', 0, 0, `${s.name} SYN timeout`);
+    emitSyn(s);
+    armRto(s);
+    return;
+  }
+  if (s.rtoRetries >= s.opts.retries2) return s.fail(s.softError ?? 'ETIMEDOUT');
+  s.rtoRetries++;
+  s.rtt.backoff();
+  s.trace('tcp.rto', s.rtt.rto, s.rtt.backoffs);
+  // RFC 6675 §5.1: after an RTO, every unSACKed segment is considered lost and resent.
+  for (const t of s.rtx) {
+    forgetRetransmission(s, t);
+    markLost(s, t);
+  }
+  s.cc.onRto(s.now, s.inflight);
+  s.inRecovery = false;
+  s.rtoRecovering = true;
+  s.renoWindow = -1;
+  s.dupAcks = 0;
+  s.recoveryPoint = s.sndMax;
+  s.trace('tcp.cwnd', s.cc.cwnd, finiteOr(s.cc.ssthresh));
+  armRto(s);
+  s.nextSendTime = 0;
+  tcpOutput(s);
+}
+
+export function finiteOr(v: number, fallback = -1): number {
+  return Number.isFinite(v) ? v : fallback;
+}
+
+/** RFC 9293 §3.8.6.1: probe a zero window with backed-off persist timer. */
+export function armPersist(s: TcpSocket): void {
+  if (s.persistTimer) return;
+  const delay = Math.min(Math.max(s.rtt.rto, 200e6) * 2 ** s.persistBackoff, 120e9);
+  s.persistTimer = s.node.world.sched.after(delay, () => {
+    s.persistTimer = null;
+    if (s.sndWnd > 0 || seqDiff(s.sendEndSeq, s.sndNxt) <= 0 || s.rtx.length > 0) return;
+    s.persistBackoff++;
+    // Send one byte beyond the closed window (RFC 9293 §3.8.6.1: "at least one octet of new data").
+    const saved = s.sndWnd;
+    s.sndWnd = seqDiff(s.sndNxt, s.sndUna) + 1;
+    sendSegment(s, 1, false);
+    s.sndWnd = saved;
+    s.trace('tcp.retransmit', seqDiff(s.sndNxt, s.iss) - 1, 1, `${s.name} zero-window probe`);
+  });
+}
+
+export function stopPersist(s: TcpSocket): void {
+  s.node.world.sched.cancel(s.persistTimer);
+  s.persistTimer = null;
+  s.persistBackoff = 0;
+}
+
+/**
+ * RFC 1122 §4.2.3.2 / RFC 5681 §4.2: ACK at least every second full-sized segment, and within
+ * the delayed-ACK timeout otherwise; out-of-order data, holes filled and FINs get an ACK at once.
+ */
+export function scheduleAck(s: TcpSocket, immediate: boolean): void {
+  s.unackedSegments++;
+  if (immediate || s.opts.quickack || s.unackedSegments >= 2) {
+    s.sendAck();
+    return;
+  }
+  if (!s.delAckTimer) {
+    s.delAckTimer = s.node.world.sched.after(s.opts.delayedAckNs, () => {
+      s.delAckTimer = null;
+      if (s.unackedSegments > 0) s.sendAck();
+    });
+  }
+}
