@@ -57,6 +57,9 @@ export class Session {
     this.registry = opts.registry ?? defaultRegistry();
     this.budget = opts.budget ?? DEFAULT_EVENT_BUDGET;
     this.world.start();
+    for (const svc of this.scenario.services) {
+      startCommand(this.registry, this.world, this.host(svc.host), svc.command, (l) => opts.onActionOutput?.(svc.host, l));
+    }
     for (const a of opts.skipActions ? [] : this.scenario.actions) {
       const run: ActionRun = { host: a.host, command: a.command, output: [] };
       this.actions.push(run);

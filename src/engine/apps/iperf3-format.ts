@@ -264,7 +264,7 @@ export function formatIperfSummary(r: IperfSummaryLine): string {
 
 /** Verbose-only placeholder lines: "[  5] (receiver statistics not available)". */
 export function formatIperfStatsNotAvailable(id: number | 'SUM', kind: 'sender' | 'receiver'): string {
-  return `${id === 'SUM' ? '[SUM]' : `[${String(id).padStart(3)}]`} (${kind} statistics not available)`;
+  return `${iperfId(id)} (${kind} statistics not available)`;
 }
 
 /** The client's last two lines: an empty line, then "iperf Done.". */

@@ -199,9 +199,12 @@ describe('formatSs (piped: compact columns)', () => {
   it('ss -tina: Process column as wide as the longest info line, the last socket not measured', () => {
     const estabInfoLine = `\t${formatSsTcpInfo(ESTAB_INFO)}`;
     expect(estabInfoLine).toHaveLength(357);
+    // the column is as wide as the whole token, "\n\t" included: the header line is 428 long
     const pad = (s: string): string => s.padEnd(357);
-    expect(formatSs([LISTEN_ROW, ESTAB_ROW, timeWait(39960), timeWait(60692), timeWait(60668)], { info: true })).toEqual([
-      `State     Recv-Q Send-Q     Local Address:Port      Peer Address:Port ${'Process'.padEnd(357)}`,
+    const lines = formatSs([LISTEN_ROW, ESTAB_ROW, timeWait(39960), timeWait(60692), timeWait(60668)], { info: true });
+    expect(lines[0]).toHaveLength(428);
+    expect(lines).toEqual([
+      `State     Recv-Q Send-Q     Local Address:Port      Peer Address:Port ${'Process'.padEnd(358)}`,
       'LISTEN    0      1                0.0.0.0:6000           0.0.0.0:*    ',
       pad('\t bbr cwnd:10'),
       'ESTAB     0      0               10.0.0.2:6000          10.0.0.1:33124',
@@ -245,10 +248,20 @@ describe('formatSs (piped: compact columns)', () => {
       'State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess',
       'LISTEN 0      1            0.0.0.0:6000      0.0.0.0:*    users:(("nc",pid=32619,fd=3))',
     ]);
-    expect(formatSs([{ ...listen, netid: 'tcp' }, { ...timeWait(36730), netid: 'tcp', local: { address: '10.0.0.2', port: 6000 }, peer: { address: '10.0.0.1', port: 36730 } }], { netid: true })).toEqual([
-      'Netid State     Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
-      'tcp   LISTEN    0      1           0.0.0.0:6000      0.0.0.0:*           ',
-      'tcp   TIME-WAIT 0      0          10.0.0.2:6000     10.0.0.1:36730       ',
+    const tw = (local: string, localPort: number, peer: string, peerPort: number): SsSocket => ({
+      netid: 'tcp',
+      state: 'TIME-WAIT',
+      recvQ: 0,
+      sendQ: 0,
+      local: { address: local, port: localPort },
+      peer: { address: peer, port: peerPort },
+    });
+    // `ss -an -t -u`
+    expect(formatSs([{ ...listen, netid: 'tcp' }, tw('10.0.0.2', 6000, '10.0.0.1', 36730), tw('[::ffff:10.0.0.2]', 5201, '[::ffff:10.0.0.1]', 51324)], { netid: true })).toEqual([
+      'Netid State     Recv-Q Send-Q     Local Address:Port      Peer Address:Port Process',
+      'tcp   LISTEN    0      1                0.0.0.0:6000           0.0.0.0:*           ',
+      'tcp   TIME-WAIT 0      0               10.0.0.2:6000          10.0.0.1:36730       ',
+      'tcp   TIME-WAIT 0      0      [::ffff:10.0.0.2]:5201 [::ffff:10.0.0.1]:51324       ',
     ]);
   });
 });
@@ -266,12 +279,15 @@ describe('formatSs (terminal: spare width spread over the columns)', () => {
     ]);
   });
 
-  it('ss -tin on a 100-column terminal: the info column gets a screen line of its own', () => {
-    const lines = formatSs([LISTEN_ROW, ESTAB_ROW], { info: true, screenWidth: 100 });
-    // columns up to the Peer Port are spread over 100 columns; Process (capped at 100) wraps
-    expect(lines[0]).toBe(`State        Recv-Q       Send-Q         Local Address:Port          Peer Address:Port        ${'Process'.padEnd(99)}`);
-    expect(lines[1]).toBe('LISTEN       0            1                    0.0.0.0:6000              0.0.0.0:*           ');
-    expect(lines[2]).toBe('\t bbr cwnd:10'.padEnd(99));
-    expect(lines[4]).toBe(`\t${formatSsTcpInfo(ESTAB_INFO)}`);
+  it('ss -tin on a 100-column terminal: spare width spread, the info text still unmeasured for the last socket', () => {
+    // widths 6/7/7/15/4/14/5/14 = 72 columns; the 28 spare ones go 4 each to the last four and 3
+    // each to the others
+    expect(formatSs([LISTEN_ROW, ESTAB_ROW], { info: true, screenWidth: 100 })).toEqual([
+      'State     Recv-Q    Send-Q       Local Address:Port         Peer Address:Port     Process           ',
+      'LISTEN    0         1                  0.0.0.0:6000              0.0.0.0:*        ',
+      '\t bbr cwnd:10    ',
+      'ESTAB     0         0                 10.0.0.2:6000             10.0.0.1:33124    ',
+      `\t${formatSsTcpInfo(ESTAB_INFO)}`,
+    ]);
   });
 });

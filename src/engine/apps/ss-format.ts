@@ -148,7 +148,7 @@ export interface SsTcpInfo {
   segsIn?: number;
   dataSegsOut?: number;
   dataSegsIn?: number;
-  /** DCCTP: the info, or 'fallback' for "dctcp:fallback_mode". */
+  /** DCTCP: its info, or 'fallback' for "dctcp:fallback_mode". */
   dctcp?: { ceState: number; alpha: number; abEcn: number; abTot: number } | 'fallback';
   bbrInfo?: SsBbrInfo;
   /** cwnd × mss × 8 / rtt in bits per second: see ssSendBps(). */
@@ -403,14 +403,15 @@ function calcWidths(cols: Column[], screenWidth: number | undefined): void {
     const last = !cols.slice(ci + 1).some((t) => t.width);
     if (!last && len < screen) continue;
     if (len !== screen) {
+      // screen width exceeded: this column starts the next screen line
       if (len > screen) {
         len -= c.width;
         ci--;
         linecols--;
       }
       const pad = screen - len;
-      const spacing = Math.trunc(pad / linecols);
-      let rem = pad % linecols;
+      const spacing = linecols > 0 ? Math.trunc(pad / linecols) : 0;
+      let rem = linecols > 0 ? pad % linecols : 0;
       for (let t = ci; t > eol; t--) {
         const tc = cols[t];
         if (!tc || !tc.width) continue;

@@ -13,7 +13,9 @@ import type { FaultRule } from '../net/link.ts';
 import { IpNode } from '../stack/host.ts';
 import { Nat } from '../stack/nat.ts';
 import { maskV6 } from '../stack/routing.ts';
-import type { Scenario } from './schema.ts';
+import type { Scenario, TcpConfig } from './schema.ts';
+import type { QdiscConfig } from '../net/qdisc/types.ts';
+import type { TcpSocketOptions } from '../stack/tcp/types.ts';
 import { ScenarioError } from './schema.ts';
 import { parseDuration, parseRate } from './units.ts';
 
@@ -65,6 +67,7 @@ export function buildWorld(sc: Scenario, opts: BuildOptions = {}): World {
       node.routes6.add({ prefix: ip6('fe80::'), prefixLen: 64, iface, metric: 256, origin: 'connected' });
     });
     spec.routes.forEach((r, ri) => addStaticRoute(node, r, `nodes[${ni}].routes[${ri}]`));
+    if (spec.tcp) node.tcpDefaults = tcpOptions(spec.tcp);
     for (const f of spec.firewall) node.firewall.push({ chain: f.chain, match: f.match, action: 'drop', label: f.label });
     if (spec.kind === 'router' && spec.nat) {
       const outside = node.iface(spec.nat.outside);
@@ -96,7 +99,12 @@ export function buildWorld(sc: Scenario, opts: BuildOptions = {}): World {
       if (r.offset !== undefined) rule.offset = r.offset;
       return rule;
     });
-    world.connect(a, b, { bandwidthBps: parseRate(l.bandwidth)!, delayNs: parseDuration(l.delay)!, loss: l.loss, queueLimit: l.queue, mtu: Math.max(a.mtu, b.mtu) }, rules, `${l.a}-${l.b}`);
+    const qdisc: QdiscConfig = { kind: l.qdisc, limit: l.queue, ...(l.ecn !== undefined ? { ecn: l.ecn } : {}) };
+    world.connect(a, b, { bandwidthBps: parseRate(l.bandwidth)!, delayNs: parseDuration(l.delay)!, loss: l.loss, queueLimit: l.queue, mtu: Math.max(a.mtu, b.mtu), qdisc }, rules, `${l.a}-${l.b}`);
+  });
+  sc.services.forEach((svc, si) => {
+    const n = world.node(svc.host);
+    if (!(n instanceof IpNode)) throw new ScenarioError(`no host named "${svc.host}"`, `services[${si}].host`);
   });
   sc.actions.forEach((act, ai) => {
     const n = world.node(act.host);
@@ -133,4 +141,19 @@ function addStaticRoute(node: IpNode, r: { to: string; via?: string | undefined;
   const iface = dev ?? (via !== undefined ? node.ifaces.find((i) => i.ipv6.some((a) => ipv6InPrefix(via, a.addr, a.prefixLen) && !(isIpv6LinkLocal(via) && !isIpv6LinkLocal(a.addr)))) : undefined);
   if (!iface) throw new ScenarioError(via !== undefined ? `gateway ${r.via} is not on any connected subnet of ${node.name}` : 'a route needs "via" or "dev"', via !== undefined ? `${path}.via` : path);
   node.routes6.add({ prefix: maskV6(p.addr, p.len), prefixLen: p.len, ...(via !== undefined ? { gateway: via } : {}), iface, metric: r.metric || 1024, origin: 'static' });
+}
+
+function tcpOptions(t: TcpConfig): Partial<TcpSocketOptions> {
+  const o: Partial<TcpSocketOptions> = {};
+  if (t.cc !== undefined) o.cc = t.cc;
+  for (const k of ['ecn', 'sack', 'timestamps', 'windowScaling', 'nodelay', 'quickack'] as const) {
+    const v = t[k];
+    if (v !== undefined) o[k] = v;
+  }
+  if (t.delayedAck !== undefined) o.delayedAckNs = parseDuration(t.delayedAck)!;
+  if (t.rto !== undefined) o.rtoProfile = t.rto;
+  if (t.msl !== undefined) o.mslNs = parseDuration(t.msl)!;
+  if (t.rcvbuf !== undefined) o.rcvbuf = t.rcvbuf;
+  if (t.sndbuf !== undefined) o.sndbuf = t.sndbuf;
+  return o;
 }

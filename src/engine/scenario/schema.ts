@@ -57,6 +57,25 @@ export const FirewallRuleSchema = z.strictObject({
   label: z.string().default('firewall rule'),
 });
 
+/** Per-host TCP defaults (sysctl-like); sockets may override them (e.g. iperf3 -C). */
+export const TcpConfigSchema = z.strictObject({
+  cc: z.enum(['reno', 'cubic', 'bbr']).optional(),
+  ecn: z.boolean().optional(),
+  sack: z.boolean().optional(),
+  timestamps: z.boolean().optional(),
+  windowScaling: z.boolean().optional(),
+  nodelay: z.boolean().optional(),
+  quickack: z.boolean().optional(),
+  /** Delayed-ACK timeout (Linux 40 ms; classic BSD/Windows 200 ms). */
+  delayedAck: duration.optional(),
+  /** 'linux' (RTO floor 200 ms over SRTT) or 'rfc6298' (minimum RTO 1 s). */
+  rto: z.enum(['linux', 'rfc6298']).optional(),
+  /** Maximum segment lifetime; TIME-WAIT lasts twice this. */
+  msl: duration.optional(),
+  rcvbuf: z.number().int().min(1024).optional(),
+  sndbuf: z.number().int().min(1024).optional(),
+});
+
 const nodeCommon = {
   name,
   interfaces: z.array(InterfaceSchema).default([]),
@@ -65,6 +84,7 @@ const nodeCommon = {
   icmpErrors: z.boolean().default(true),
   icmpEcho: z.boolean().default(true),
   firewall: z.array(FirewallRuleSchema).default([]),
+  tcp: TcpConfigSchema.optional(),
   /** Position in the topology view (optional; laid out automatically otherwise). */
   position: z.tuple([z.number(), z.number()]).optional(),
 };
@@ -106,6 +126,10 @@ export const LinkSchema = z.strictObject({
   delay: duration.default('100us'),
   loss: z.number().min(0).max(1).default(0),
   queue: z.number().int().min(1).max(1_000_000).default(100),
+  /** Queue discipline on both transmit sides: drop-tail (default), CoDel or fq_codel (RFC 8289/8290). */
+  qdisc: z.enum(['droptail', 'codel', 'fq_codel']).default('droptail'),
+  /** AQM marks ECN-capable packets instead of dropping (default: codel off, fq_codel on, as Linux). */
+  ecn: z.boolean().optional(),
   /** Largest IP packet the link carries; sets both interfaces' MTU (overrides theirs). */
   mtu: z.number().int().min(68).max(65535).optional(),
   rules: z.array(FaultRuleSchema).default([]),
@@ -130,6 +154,8 @@ export const ScenarioSchema = z.strictObject({
   nodes: z.array(NodeSchema).min(1),
   links: z.array(LinkSchema).default([]),
   actions: z.array(ActionSchema).default([]),
+  /** Daemons started at t=0 on every run, also under `exec` (e.g. "iperf3 -s" on a server). */
+  services: z.array(z.strictObject({ host: name, command: z.string().min(1) })).default([]),
   /** Example commands shown to learners and run by tests. */
   examples: z.array(z.strictObject({ host: name, command: z.string() })).default([]),
 });
@@ -137,6 +163,7 @@ export const ScenarioSchema = z.strictObject({
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type NodeSpec = z.output<typeof NodeSchema>;
+export type TcpConfig = z.output<typeof TcpConfigSchema>;
 
 export class ScenarioError extends Error {
   constructor(

@@ -17,6 +17,7 @@ import { Ipv4Layer } from './ipv4.ts';
 import { Ipv6Layer } from './ipv6.ts';
 import { UdpLayer } from './udp.ts';
 import { TcpLayer } from './tcp/layer.ts';
+import type { TcpSocketOptions } from './tcp/types.ts';
 import type { Nat } from './nat.ts';
 import type { FirewallRule } from './firewall.ts';
 import type { IcmpEvent } from './icmp-events.ts';
@@ -61,6 +62,8 @@ export class IpNode extends Node {
   readonly udp: UdpLayer;
   readonly tcp: TcpLayer;
   nat: Nat | null = null;
+  /** TCP defaults for this host (sysctl-like); sockets may override. */
+  tcpDefaults: Partial<TcpSocketOptions> = {};
   readonly firewall: FirewallRule[] = [];
   private icmpListeners = new Set<IcmpListener>();
 

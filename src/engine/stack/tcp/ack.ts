@@ -10,6 +10,7 @@ import { armRto, finiteOr, markLost, settle, stopPersist, stopRto, tcpOutput } f
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 import type { TcpSocket } from './socket.ts';
 import type { Segment } from './types.ts';
+import { rackDetectLoss, rackOnDelivered } from './rack.ts';
 
 /** RFC 6675 DupThresh. */
 const DUP_THRESH = 3;
@@ -53,6 +54,7 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
           if (seqGe(t.seq, right)) break;
           if (t.sacked || seqLt(t.seq, left) || seqGt(seqAdd(t.seq, t.len), right)) continue;
           settle(s, t, 'sacked');
+          rackOnDelivered(s, t);
           newlySacked += t.len;
           if (t.meta) s.rate.onDelivered(t.meta, now);
           if (t.retransmits === 0) rttSample = now - t.sentAt;
@@ -79,6 +81,7 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
     }
     s.rtx.shift();
     if (!t.sacked) {
+      rackOnDelivered(s, t);
       newlyAcked += t.len;
       if (t.meta) s.rate.onDelivered(t.meta, now);
       // Karn's rule (RFC 6298 §3): never time a retransmitted segment.
@@ -96,7 +99,9 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
     s.sendBuf.release(Math.max(0, s.sndUnaOff));
     s.lastAck = now;
     s.rtoRetries = 0;
+    s.tlpOutstanding = false;
   }
+  if (newlySacked > 0) s.tlpOutstanding = false;
   if (rttSample < 0 && advanced && s.tsOk) {
     // RFC 7323 §4: with timestamps, RTT comes from TSecr (1 ms resolution here).
     const ts = seg.options.find((o) => o.kind === 'timestamps');
@@ -166,9 +171,16 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
   return true;
 }
 
+/** Called when RACK's reordering timer marks segments lost between ACKs. */
+export function lossDetectedByTimer(s: TcpSocket): void {
+  if (!s.inRecovery && !s.rtoRecovering) enterRecovery(s, s.inflight + s.lostBytes);
+  tcpOutput(s);
+}
+
 function detectLoss(s: TcpSocket, isDup: boolean, advanced: boolean, newlyAcked: number, priorInFlight: number): void {
   const now = s.now;
   if (s.sackOk) {
+    rackDetectLoss(s);
     // RFC 6675 §4 IsLost: more than (DupThresh − 1)·SMSS bytes SACKed above an unSACKed segment.
     let sackedAbove = 0;
     for (let i = s.rtx.length - 1; i >= 0; i--) {
@@ -176,7 +188,8 @@ function detectLoss(s: TcpSocket, isDup: boolean, advanced: boolean, newlyAcked:
       if (t.sacked) sackedAbove += t.len;
       else if (sackedAbove > (DUP_THRESH - 1) * s.mss) markLost(s, t);
     }
-    if (!s.inRecovery && (s.dupAcks >= DUP_THRESH || s.lostBytes > s.retransOutBytes)) {
+    // RFC 6675 §5.1: after an RTO, no fast recovery until the RTO's recovery point is acknowledged.
+    if (!s.inRecovery && !s.rtoRecovering && (s.dupAcks >= DUP_THRESH || s.lostBytes > s.retransOutBytes)) {
       if (s.dupAcks >= DUP_THRESH && s.rtx[0]) markLost(s, s.rtx[0]);
       enterRecovery(s, priorInFlight);
     }

@@ -93,7 +93,7 @@ export class TcpLayer {
     }
     const lport = this.ephemeralPort(local, remote, port);
     if (lport === undefined) return 'EADDRNOTAVAIL';
-    const s = new TcpSocket(this, local, lport, remote, port, opts);
+    const s = new TcpSocket(this, local, lport, remote, port, { ...this.node.tcpDefaults, ...opts });
     s.advMss = mtu - (remote.v6 ? 60 : 40);
     s.iss = this.isn();
     this.sockets.set(tupleKey(local, lport, remote, port), s);
@@ -190,7 +190,7 @@ export class TcpLayer {
       w.trace.emit(w.now, 'tcp.drop', this.node.id, -1, seg.frameUid, 0, 0, 'listen backlog full: SYN dropped');
       return;
     }
-    const s = new TcpSocket(this, local, lport, remote, rport, l.opts);
+    const s = new TcpSocket(this, local, lport, remote, rport, { ...this.node.tcpDefaults, ...l.opts });
     const r = remote.v6 ? this.node.ipv6.route(remote.addr) : this.node.ipv4.route(remote.addr);
     s.advMss = (r?.iface.mtu ?? 1500) - (remote.v6 ? 60 : 40);
     s.irs = seg.seq;

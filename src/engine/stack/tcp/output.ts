@@ -48,6 +48,11 @@ function retransmittedSinceLost(t: TxSegment): boolean {
   return RETRANS_MARK.has(t);
 }
 
+/** True if the segment was retransmitted after it was last marked lost. */
+export function isRetransmitted(t: TxSegment): boolean {
+  return RETRANS_MARK.has(t);
+}
+
 /** Marks a segment lost (RFC 6675 IsLost / RTO), keeping the pipe counters exact. */
 export function markLost(s: TcpSocket, t: TxSegment): void {
   if (t.lost || t.sacked) return;
@@ -181,12 +186,46 @@ function pace(s: TcpSocket, dataLen: number): void {
   s.nextSendTime = Math.max(s.nextSendTime, s.now) + Math.round((bytes * 1e9) / rate);
 }
 
-/** RFC 6298 §5.1: start the timer if not running (or restart when `restart`). */
+/**
+ * RFC 6298 §5.1: start the timer if not running (or restart when `restart`). With SACK, the
+ * first expiry is a Tail Loss Probe (RFC 8985 §7.2) when it comes sooner: PTO = 2·SRTT, plus
+ * the peer's delayed-ACK allowance when only one segment is outstanding.
+ */
 export function armRto(s: TcpSocket, restart = true): void {
   const sched = s.node.world.sched;
   if (s.rtoTimer && !restart) return;
   sched.cancel(s.rtoTimer);
+  if (s.sackOk && s.rtt.hasRtt && !s.inRecovery && !s.rtoRecovering && !s.tlpOutstanding && s.state !== 'SYN-SENT' && s.state !== 'SYN-RECEIVED') {
+    const pto = 2 * s.rtt.srtt + (s.rtx.length === 1 ? 200e6 : 0);
+    if (pto < s.rtt.rto) {
+      s.rtoTimer = sched.after(Math.max(Math.round(pto), 10e6), () => onProbeTimeout(s));
+      return;
+    }
+  }
   s.rtoTimer = sched.after(s.rtt.rto, () => onRto(s));
+}
+
+/** RFC 8985 §7.3: send one probe — new data if the windows allow, else the last segment again. */
+function onProbeTimeout(s: TcpSocket): void {
+  s.rtoTimer = null;
+  if (s.rtx.length === 0) return;
+  s.tlpOutstanding = true;
+  const avail = seqDiff(s.sendEndSeq, s.sndNxt);
+  const wndRoom = seqDiff(seqAdd(s.sndUna, s.sndWnd), s.sndNxt);
+  if (avail > 0 && wndRoom > 0) {
+    sendSegment(s, Math.min(s.mss, avail, wndRoom), false);
+    s.trace('tcp.retransmit', seqDiff(s.sndNxt, s.iss), 0, `${s.name} tail loss probe (new data)`);
+  } else {
+    const last = [...s.rtx].reverse().find((t) => !t.sacked);
+    if (last) {
+      last.retransmits++;
+      last.sentAt = s.now;
+      s.retransTotal++;
+      emitRange(s, last);
+      s.trace('tcp.retransmit', seqDiff(last.seq, s.iss), last.dataLen, `${s.name} tail loss probe`);
+    }
+  }
+  s.rtoTimer = s.node.world.sched.after(s.rtt.rto, () => onRto(s));
 }
 
 export function stopRto(s: TcpSocket): void {
@@ -214,12 +253,14 @@ function onRto(s: TcpSocket): void {
   s.rtoRetries++;
   s.rtt.backoff();
   s.trace('tcp.rto', s.rtt.rto, s.rtt.backoffs);
+  // RFC 5681 §3.1 eq. 4: ssthresh from FlightSize, measured before anything is marked lost.
+  const flightSize = seqDiff(s.sndMax, s.sndUna);
   // RFC 6675 §5.1: after an RTO, every unSACKed segment is considered lost and resent.
   for (const t of s.rtx) {
     forgetRetransmission(s, t);
     markLost(s, t);
   }
-  s.cc.onRto(s.now, s.inflight);
+  s.cc.onRto(s.now, flightSize);
   s.inRecovery = false;
   s.rtoRecovering = true;
   s.renoWindow = -1;

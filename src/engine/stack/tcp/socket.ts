@@ -23,6 +23,8 @@ import { TCP_DEFAULTS } from './types.ts';
 import type { TcpLayer } from './layer.ts';
 import { tcpOutput } from './output.ts';
 import { segmentArrives } from './input.ts';
+import { newRack } from './rack.ts';
+import { lossDetectedByTimer } from './ack.ts';
 
 const MAX_WINDOW_FIELD = 0xffff;
 /** Linux picks a window-scale shift so the receive buffer fits (6 MB → 7). */
@@ -77,6 +79,9 @@ export class TcpSocket {
   inRecovery = false;
   /** After an RTO, until everything outstanding then is acknowledged. */
   rtoRecovering = false;
+  /** RFC 8985 RACK state and whether a tail loss probe awaits its ACK. */
+  readonly rack = newRack();
+  tlpOutstanding = false;
   recoveryPoint = 0;
   /** NewReno's inflated window during fast recovery without SACK (RFC 6582); -1 otherwise. */
   renoWindow = -1;
@@ -372,6 +377,11 @@ export class TcpSocket {
   /** Shorthand for tests and `ss`: unscaled advertised peer window and our own. */
   describe(): string {
     return `${this.state} snd.una=${seqDiff(this.sndUna, this.iss)} snd.nxt=${seqDiff(this.sndNxt, this.iss)} rcv.nxt=${seqDiff(this.rcvNxt, this.irs)} cwnd=${this.cwnd} ssthresh=${this.cc.ssthresh}`;
+  }
+
+  /** RACK's reordering timer found losses: enter recovery if needed and retransmit. */
+  lossDetectedByTimer(): void {
+    lossDetectedByTimer(this);
   }
 
   /** Incoming segment (called by the layer after demultiplexing). */
