@@ -6,6 +6,7 @@ import { Scheduler } from '../sim/scheduler.ts';
 import { Rng } from '../sim/rng.ts';
 import { Trace } from '../trace/trace.ts';
 import type { Frame } from './frame.ts';
+import type { PatternTail } from '../trace/store.ts';
 import type { Interface } from './iface.ts';
 import type { FaultRule, LinkConfig } from './link.ts';
 import { Link } from './link.ts';
@@ -31,8 +32,8 @@ export class World {
   }
 
   /** Records `bytes` in the trace and returns the frame to send. */
-  newFrame(bytes: Uint8Array, parent = -1): Frame {
-    return { uid: this.trace.addPacket(bytes, parent, this.now), bytes };
+  newFrame(bytes: Uint8Array, parent = -1, tail?: PatternTail | 'inherit'): Frame {
+    return { uid: this.trace.addPacket(bytes, parent, this.now, tail), bytes };
   }
 
   addNode<N extends Node>(make: (world: World, id: number) => N): N {

@@ -7,6 +7,7 @@ import type { Ipv4, Ipv6, Mac } from '../wire/addr.ts';
 import { formatIpv6, ip6, ipv6Equal, ipv6MulticastMac, isIpv6LinkLocal, linkLocalFromMac, readMac, MAC_BROADCAST, isMulticastMac, solicitedNodeMulticast } from '../wire/addr.ts';
 import { ETHERTYPE, buildFrame, parseEthernet } from '../wire/ethernet.ts';
 import type { Frame } from '../net/frame.ts';
+import type { PatternTail } from '../trace/store.ts';
 import type { Interface } from '../net/iface.ts';
 import { Node } from '../net/node.ts';
 import type { World } from '../net/world.ts';
@@ -150,8 +151,8 @@ export class IpNode extends Node {
   }
 
   /** Wraps an IP packet in Ethernet and sends it; returns the frame. */
-  sendFrame(iface: Interface, dstMac: Mac, ethertype: number, packet: Uint8Array, parent = -1): Frame {
-    const frame = this.world.newFrame(buildFrame({ dst: dstMac, src: iface.mac, ethertype }, packet), parent);
+  sendFrame(iface: Interface, dstMac: Mac, ethertype: number, packet: Uint8Array, parent = -1, tail?: PatternTail | 'inherit'): Frame {
+    const frame = this.world.newFrame(buildFrame({ dst: dstMac, src: iface.mac, ethertype }, packet), parent, tail);
     iface.send(frame);
     return frame;
   }

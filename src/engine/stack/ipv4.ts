@@ -18,6 +18,7 @@ import { ICMPV4_TYPE, ICMPV4_UNREACH, emitIcmpv4, icmpv4Length, parseIcmpv4 } fr
 import type { Frame } from '../net/frame.ts';
 import type { Interface } from '../net/iface.ts';
 import type { Route } from './routing.ts';
+import type { PatternTail } from '../trace/store.ts';
 import type { IpNode } from './host.ts';
 import { firewallVerdict } from './firewall.ts';
 import { readQuoted } from './quoted.ts';
@@ -36,6 +37,8 @@ export interface Send4 {
   pmtudisc?: PmtuDisc;
   /** Send out of this interface (SO_BINDTODEVICE / ping -I); otherwise the routing table decides. */
   iface?: Interface;
+  /** The packet's last bytes are pattern bytes the trace may store lazily (bulk TCP payload). */
+  tail?: PatternTail;
 }
 
 export type SendResult = { ok: true; src: Ipv4 } | { ok: false; error: 'ENETUNREACH' | 'EMSGSIZE' | 'EPERM'; mtu?: number };
@@ -110,7 +113,7 @@ export class Ipv4Layer {
       node.world.trace.emit(node.world.now, 'fw.drop', node.id, route.iface.id, -1, 0, 0, 'output chain');
       return { ok: false, error: 'EPERM' };
     }
-    this.transmit(route, s.dst, packet, repr, payload, -1, 'tx');
+    this.transmit(route, s.dst, packet, repr, payload, -1, 'tx', s.tail);
     return { ok: true, src };
   }
 
@@ -134,22 +137,23 @@ export class Ipv4Layer {
   }
 
   /** Fragments if needed and hands each packet to the link layer towards the route's next hop. */
-  private transmit(route: Route<Ipv4>, dst: Ipv4, packet: Uint8Array, repr: Omit<Ipv4Repr, 'payloadLength'>, payload: Uint8Array, parent: number, kind: 'tx' | 'forward'): void {
+  private transmit(route: Route<Ipv4>, dst: Ipv4, packet: Uint8Array, repr: Omit<Ipv4Repr, 'payloadLength'>, payload: Uint8Array, parent: number, kind: 'tx' | 'forward', tail?: PatternTail): void {
     const node = this.node;
     const mtu = route.iface.mtu;
     let packets = [packet];
     if (packet.length > mtu) {
       packets = fragmentIpv4(repr, payload, mtu);
       node.world.trace.emit(node.world.now, 'ip.fragment', node.id, route.iface.id, parent, packets.length, mtu);
+      tail = undefined;
     }
     const nextHop = route.gateway ?? dst;
-    for (const p of packets) this.toLink(route.iface, nextHop, p, parent, kind, repr.protocol);
+    for (const p of packets) this.toLink(route.iface, nextHop, p, parent, kind, repr.protocol, tail);
   }
 
-  private toLink(iface: Interface, nextHop: Ipv4, packet: Uint8Array, parent: number, kind: 'tx' | 'forward', protocol: number): void {
+  private toLink(iface: Interface, nextHop: Ipv4, packet: Uint8Array, parent: number, kind: 'tx' | 'forward', protocol: number, tail?: PatternTail): void {
     const node = this.node;
     const emit = (mac: number): void => {
-      const f = node.sendFrame(iface, mac, ETHERTYPE.IPV4, packet, parent);
+      const f = node.sendFrame(iface, mac, ETHERTYPE.IPV4, packet, parent, kind === 'forward' ? 'inherit' : tail);
       if (kind === 'tx') node.world.trace.emit(node.world.now, 'ip.tx', node.id, iface.id, f.uid, protocol, packet.length);
       else node.world.trace.emit(node.world.now, 'ip.forward', node.id, iface.id, f.uid, packet[8]!, parent);
     };

@@ -19,6 +19,7 @@ import { ICMPV6_TYPE, emitIcmpv6, icmpv6Length, parseIcmpv6 } from '../wire/icmp
 import type { Frame } from '../net/frame.ts';
 import type { Interface } from '../net/iface.ts';
 import type { Route } from './routing.ts';
+import type { PatternTail } from '../trace/store.ts';
 import { maskV6 } from './routing.ts';
 import { NeighborCache } from './neighbor.ts';
 import type { IpNode } from './host.ts';
@@ -34,6 +35,7 @@ export interface Send6 {
   src?: Ipv6;
   hopLimit?: number;
   iface?: Interface;
+  tail?: PatternTail;
 }
 
 export type SendResult6 = { ok: true; src: Ipv6 } | Exclude<SendResult, { ok: true }>;
@@ -121,7 +123,7 @@ export class Ipv6Layer {
       node.world.trace.emit(node.world.now, 'fw.drop', node.id, iface.id, -1, 0, 0, 'output chain');
       return { ok: false, error: 'EPERM' };
     }
-    this.toLink(iface, nextHop, packet, -1, 'tx');
+    this.toLink(iface, nextHop, packet, -1, 'tx', s.tail);
     return { ok: true, src };
   }
 
@@ -135,10 +137,10 @@ export class Ipv6Layer {
     return { ok: true, src };
   }
 
-  private toLink(iface: Interface, nextHop: Ipv6, packet: Uint8Array, parent: number, kind: 'tx' | 'forward'): void {
+  private toLink(iface: Interface, nextHop: Ipv6, packet: Uint8Array, parent: number, kind: 'tx' | 'forward', tail?: PatternTail): void {
     const node = this.node;
     const emit = (mac: number): void => {
-      const f = node.sendFrame(iface, mac, ETHERTYPE.IPV6, packet, parent);
+      const f = node.sendFrame(iface, mac, ETHERTYPE.IPV6, packet, parent, kind === 'forward' ? 'inherit' : tail);
       if (kind === 'tx') node.world.trace.emit(node.world.now, 'ip.tx', node.id, iface.id, f.uid, packet[6]!, packet.length);
       else node.world.trace.emit(node.world.now, 'ip.forward', node.id, iface.id, f.uid, packet[7]!, parent);
     };

@@ -137,41 +137,87 @@ export class EventStore {
   }
 }
 
+/**
+ * A frame's trailing bytes that follow a known deterministic pattern (bulk TCP payload from a
+ * synthetic send buffer): only their length and stream offset are stored, and the bytes are
+ * regenerated exactly when asked for (DESIGN.md "Payload bytes may be lazy").
+ */
+export interface PatternTail {
+  readonly len: number;
+  readonly offset: number;
+}
+
 /** Frame bytes by packet uid, with the uid of the frame it was derived from (router rewrite, NAT). */
 export class PacketStore {
   private arena = new Uint8Array(1 << 16);
   private used = 0;
   private offset = new Float64Array(1024);
   private len = new Int32Array(1024);
+  private tailLen = new Int32Array(1024);
+  private tailOff = new Float64Array(1024);
   private parent = new Int32Array(1024);
   private created = new Float64Array(1024);
   count = 0;
 
-  add(bytes: Uint8Array, parent: number, timeNs: number): number {
+  constructor(private readonly pattern: (i: number) => number = () => 0) {}
+
+  /**
+   * Records a frame. With `tail`, the last `tail.len` bytes are pattern bytes (not copied);
+   * 'inherit' takes the parent's tail when the frame has the parent's length (a forwarded copy).
+   */
+  add(bytes: Uint8Array, parent: number, timeNs: number, tail?: PatternTail | 'inherit'): number {
     const uid = this.count;
     const n = uid + 1;
     if (n > this.offset.length) {
       this.offset = grow(this.offset, n);
       this.len = grow(this.len, n);
+      this.tailLen = grow(this.tailLen, n);
+      this.tailOff = grow(this.tailOff, n);
       this.parent = grow(this.parent, n);
       this.created = grow(this.created, n);
     }
-    this.arena = grow(this.arena, this.used + bytes.length);
-    this.arena.set(bytes, this.used);
+    let tLen = 0;
+    let tOff = 0;
+    if (tail === 'inherit') {
+      if (parent >= 0 && parent < this.count && this.tailLen[parent]! > 0 && this.len[parent] === bytes.length) {
+        tLen = this.tailLen[parent]!;
+        tOff = this.tailOff[parent]!;
+      }
+    } else if (tail && tail.len > 0 && tail.len <= bytes.length) {
+      tLen = tail.len;
+      tOff = tail.offset;
+    }
+    const stored = bytes.length - tLen;
+    this.arena = grow(this.arena, this.used + stored);
+    this.arena.set(stored === bytes.length ? bytes : bytes.subarray(0, stored), this.used);
     this.offset[uid] = this.used;
     this.len[uid] = bytes.length;
+    this.tailLen[uid] = tLen;
+    this.tailOff[uid] = tOff;
     this.parent[uid] = parent;
     this.created[uid] = timeNs;
-    this.used += bytes.length;
+    this.used += stored;
     this.count = n;
     return uid;
   }
 
-  /** The frame's bytes (a view into the arena: copy before keeping if the store may grow). */
+  /** The frame's bytes (a view into the arena, or a fresh array for lazy tails: copy before keeping). */
   bytes(uid: number): Uint8Array {
     if (uid < 0 || uid >= this.count) throw new RangeError(`no packet ${uid}`);
     const o = this.offset[uid]!;
-    return this.arena.subarray(o, o + this.len[uid]!);
+    const total = this.len[uid]!;
+    const tLen = this.tailLen[uid]!;
+    if (tLen === 0) return this.arena.subarray(o, o + total);
+    const out = new Uint8Array(total);
+    const head = total - tLen;
+    out.set(this.arena.subarray(o, o + head));
+    const off = this.tailOff[uid]!;
+    for (let i = 0; i < tLen; i++) out[head + i] = this.pattern(off + i);
+    return out;
+  }
+
+  length(uid: number): number {
+    return this.len[uid]!;
   }
 
   parentOf(uid: number): number {

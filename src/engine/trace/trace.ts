@@ -5,12 +5,14 @@
 import type { TraceKind } from './kinds.ts';
 import { KIND_ID } from './kinds.ts';
 import { EventStore, PacketStore } from './store.ts';
+import type { PatternTail } from './store.ts';
+import { patternByte } from '../stack/tcp/sendbuf.ts';
 
 export type TraceListener = (index: number) => void;
 
 export class Trace {
   readonly events = new EventStore();
-  readonly packets = new PacketStore();
+  readonly packets = new PacketStore(patternByte);
   private listeners: TraceListener[] = [];
 
   /** Registers a listener called with the index of each new event; returns an unsubscribe. */
@@ -28,7 +30,7 @@ export class Trace {
   }
 
   /** Records a frame's bytes and returns its packet uid. */
-  addPacket(bytes: Uint8Array, parent: number, t: number): number {
-    return this.packets.add(bytes, parent, t);
+  addPacket(bytes: Uint8Array, parent: number, t: number, tail?: PatternTail | 'inherit'): number {
+    return this.packets.add(bytes, parent, t, tail);
   }
 }

@@ -46,12 +46,20 @@ export class SendBuffer {
     }
   }
 
-  /** Copies stream bytes [from, from + len) (must be within [start, end)). */
-  read(from: number, len: number): Uint8Array {
-    const out = new Uint8Array(len);
-    if (len === 0) return out;
-    let i = this.head;
-    // Find the first chunk containing `from` (binary search over the live chunks).
+  /** True when every byte of [from, from + len) comes from synthetic runs (pattern bytes). */
+  isSynthetic(from: number, len: number): boolean {
+    let i = this.findChunk(from);
+    let pos = from;
+    while (pos < from + len && i < this.chunks.length) {
+      const c = this.chunks[i]!;
+      if ('bytes' in c) return false;
+      pos = c.start + c.synthetic;
+      i++;
+    }
+    return pos >= from + len;
+  }
+
+  private findChunk(from: number): number {
     let lo = this.head;
     let hi = this.chunks.length - 1;
     while (lo < hi) {
@@ -59,7 +67,14 @@ export class SendBuffer {
       if (this.chunks[mid]!.start <= from) lo = mid;
       else hi = mid - 1;
     }
-    i = lo;
+    return lo;
+  }
+
+  /** Copies stream bytes [from, from + len) (must be within [start, end)). */
+  read(from: number, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    if (len === 0) return out;
+    let i = this.findChunk(from);
     let pos = from;
     let o = 0;
     while (o < len && i < this.chunks.length) {

@@ -7,7 +7,7 @@
  * (exact to 2^53), derived from SND.UNA so sequence wrap-around never confuses them.
  */
 import type { TcpOption, TcpRepr } from '../../wire/tcp.ts';
-import { TCP_FLAG, buildTcp, formatTcpFlags } from '../../wire/tcp.ts';
+import { TCP_FLAG, buildTcp } from '../../wire/tcp.ts';
 import { IPPROTO } from '../../wire/ipv4.ts';
 import type { EventHandle } from '../../sim/scheduler.ts';
 import type { IpNode } from '../host.ts';
@@ -21,6 +21,7 @@ import { seqAdd, seqDiff, seqGt, seqLt } from './seq.ts';
 import type { Segment, TcpAddr, TcpError, TcpSocketOptions, TcpState, TxSegment } from './types.ts';
 import { TCP_DEFAULTS } from './types.ts';
 import type { TcpLayer } from './layer.ts';
+import type { PatternTail } from '../../trace/store.ts';
 import { tcpOutput } from './output.ts';
 import { segmentArrives } from './input.ts';
 import { newRack } from './rack.ts';
@@ -162,9 +163,14 @@ export class TcpSocket {
 
   /** "10.0.0.1:40000>10.0.0.2:5201": the connection's name in the trace. */
   get name(): string {
-    const f = (a: TcpAddr, p: number): string => (a.v6 ? `[${a.text}]:${p}` : `${a.text}:${p}`);
-    return `${f(this.local, this.localPort)}>${f(this.remote, this.remotePort)}`;
+    if (this.cachedName === undefined) {
+      const f = (a: TcpAddr, p: number): string => (a.v6 ? `[${a.text}]:${p}` : `${a.text}:${p}`);
+      this.cachedName = `${f(this.local, this.localPort)}>${f(this.remote, this.remotePort)}`;
+    }
+    return this.cachedName;
   }
+
+  private cachedName: string | undefined;
 
   trace(kind: Parameters<IpNode['world']['trace']['emit']>[1], a = 0, b = 0, text = this.name, pkt = -1): void {
     const w = this.node.world;
@@ -246,7 +252,7 @@ export class TcpSocket {
   }
 
   /** Builds and sends one segment. `seq` is the first sequence number it covers. */
-  emit(seq: number, flags: number, data: Uint8Array, extraOptions: TcpOption[] = []): void {
+  emit(seq: number, flags: number, data: Uint8Array, extraOptions: TcpOption[] = [], tail?: PatternTail): void {
     const node = this.node;
     const syn = (flags & TCP_FLAG.SYN) !== 0;
     const options: TcpOption[] = [];
@@ -282,8 +288,8 @@ export class TcpSocket {
     // RFC 3168 §6.1.5: data segments (not SYNs, pure ACKs or retransmissions) carry ECT(0).
     const ect = this.ecnOk && data.length > 0 ? 2 : 0;
     const r = this.local.v6
-      ? node.ipv6.send({ dst: this.remote.addr as Uint8Array, src: this.local.addr as Uint8Array, protocol: IPPROTO.TCP, build: (src) => buildTcp(repr, data, { v: 6, src, dst: this.remote.addr as Uint8Array }) })
-      : node.ipv4.send({ dst: this.remote.addr as number, src: this.local.addr as number, protocol: IPPROTO.TCP, ecn: ect, pmtudisc: 'want', build: (src) => buildTcp(repr, data, { v: 4, src, dst: this.remote.addr as number }) });
+      ? node.ipv6.send({ dst: this.remote.addr as Uint8Array, src: this.local.addr as Uint8Array, protocol: IPPROTO.TCP, ...(tail ? { tail } : {}), build: (src) => buildTcp(repr, data, { v: 6, src, dst: this.remote.addr as Uint8Array }) })
+      : node.ipv4.send({ dst: this.remote.addr as number, src: this.local.addr as number, protocol: IPPROTO.TCP, ecn: ect, pmtudisc: 'want', ...(tail ? { tail } : {}), build: (src) => buildTcp(repr, data, { v: 4, src, dst: this.remote.addr as number }) });
     if (!r.ok) {
       this.trace('tcp.drop', seq, 0, `${this.name} send failed: ${r.error}`);
       return;
@@ -300,7 +306,7 @@ export class TcpSocket {
       this.layer.node.world.sched.cancel(this.delAckTimer);
       this.delAckTimer = null;
     }
-    this.trace('tcp.tx', seq, data.length, `${this.name} ${formatTcpFlags(f)}`);
+    this.trace('tcp.tx', seqDiff(seq, this.iss), data.length);
   }
 
   /** RFC 7323 §4.1: TSval is a millisecond clock with a random per-connection offset. */

@@ -124,7 +124,7 @@ export class DeliveryRateEstimator {
     // Clear the app-limited marker once the bubble has been delivered.
     if (this.cAppLimited !== 0 && this.cDelivered > this.cAppLimited) this.cAppLimited = 0;
 
-    const base = { rttNs, priorInFlight, newlyLost, newlyAcked, totalDelivered: this.cDelivered };
+    const totalDelivered = this.cDelivered;
     const hasData = this.rsHasData;
     const delivered = this.cDelivered - this.rsPriorDelivered;
     const isAppLimited = this.rsIsAppLimited;
@@ -132,13 +132,14 @@ export class DeliveryRateEstimator {
     const interval = Math.max(this.rsSendElapsed, now - this.rsPriorTime);
     this.resetRs();
 
-    if (!hasData) return { ...base, delivered: 0, intervalNs: 0, deliveryRate: 0, isAppLimited: false };
+    // Plain object literals (no spreads): this runs once per ACK.
+    if (!hasData) return { rttNs, priorInFlight, newlyLost, newlyAcked, totalDelivered, delivered: 0, intervalNs: 0, deliveryRate: 0, isAppLimited: false };
     // Normally interval >= min RTT; a shorter one means ACK compression or a spurious
     // retransmission, which would overestimate the rate: keep the count, drop the rate.
     if (interval <= 0 || interval < this.minRttNs) {
-      return { ...base, delivered, intervalNs: 0, deliveryRate: 0, isAppLimited };
+      return { rttNs, priorInFlight, newlyLost, newlyAcked, totalDelivered, delivered, intervalNs: 0, deliveryRate: 0, isAppLimited };
     }
-    return { ...base, delivered, intervalNs: interval, deliveryRate: (delivered * NS_PER_S) / interval, isAppLimited };
+    return { rttNs, priorInFlight, newlyLost, newlyAcked, totalDelivered, delivered, intervalNs: interval, deliveryRate: (delivered * NS_PER_S) / interval, isAppLimited };
   }
 
   /**

@@ -1,0 +1,18 @@
+import { Session } from '../src/engine/index.ts';
+import { bulkPath } from '../src/engine/scenario/builtin/tcp.ts';
+import type { IpNode } from '../src/engine/stack/host.ts';
+import { ip4 } from '../src/engine/wire/addr.ts';
+const sc = bulkPath({ cc: 'cubic', seconds: 10 });
+const s = new Session({ ...sc, services: [], actions: [] }, { skipActions: true });
+const snd = s.world.node('sender') as IpNode; const rcv = s.world.node('receiver') as IpNode;
+let got = 0;
+rcv.tcp.listen(5201, (c) => { c.onData = (d) => { got += d.length; }; });
+s.runUntil(1e9);
+const c = snd.tcp.connect(ip4('10.10.2.20'), 5201);
+if (typeof c === 'string') throw new Error(c);
+const fill = () => { while (c.writable > 0) c.send(c.writable); };
+c.onConnect = fill; c.onWritable = fill;
+const t0 = performance.now();
+s.runUntil(11e9);
+const wall = (performance.now() - t0) / 1000;
+console.log('goodput', (got * 8 / 10 / 1e6).toFixed(2), 'wall', wall.toFixed(2), 'frames/s', Math.round(s.world.trace.packets.count / wall), 'events', s.world.sched.eventsRun, 'trace', s.world.trace.events.length);
