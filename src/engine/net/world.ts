@@ -21,6 +21,8 @@ export class World {
   readonly links: Link[] = [];
   /** The shared /etc/hosts of the run: node names ↔ interface addresses (text forms). */
   readonly hosts = { byName: new Map<string, string[]>(), byAddr: new Map<string, string>() };
+  /** State applications share "out of band" (e.g. iperf3's results exchange on its control channel). */
+  readonly appState = new Map<string, unknown>();
   private started = false;
 
   constructor(readonly seed: number) {

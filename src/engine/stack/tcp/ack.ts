@@ -166,6 +166,7 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
     else stopRto(s);
     if (s.writable > 0) s.onWritable?.();
   }
+  s.onAckHook?.();
   tcpOutput(s);
   s.trace('tcp.inflight', s.inflight, s.cc.pacingRate);
   return true;

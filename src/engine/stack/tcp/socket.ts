@@ -135,6 +135,8 @@ export class TcpSocket {
   onEof: (() => void) | null = null;
   onClose: ((error?: TcpError) => void) | null = null;
   onWritable: (() => void) | null = null;
+  /** Called after every ACK is processed (applications that pace their writes to cwnd). */
+  onAckHook: (() => void) | null = null;
   error: TcpError | undefined;
 
   constructor(
