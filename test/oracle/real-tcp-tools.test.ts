@@ -202,7 +202,7 @@ function printedQuantity(value: string, unit: string, table: Record<string, numb
 }
 
 const REPORT_RE =
-  /^\[(  \d| \d\d|\d{3}|SUM)\] {1,3}(\d+\.\d\d)-(\d+\.\d\d) +sec {2}([ \d.]{4}) (\w+)s {2}([ \d.]{4}) (\w+)s\/sec(?: {2}( *\d+)(?: {3}([ \d.]{4}) (\w+)s)?)? +(sender|receiver)?$/;
+  /^\[( {2}\d| \d\d|\d{3}|SUM)\] {1,3}(\d+\.\d\d)-(\d+\.\d\d) +sec {2}([ \d.]{4}) (\w+)s {2}([ \d.]{4}) (\w+)s\/sec(?: {2}( *\d+)(?: {3}([ \d.]{4}) (\w+)s)?)? +(sender|receiver)?$/;
 
 interface ParsedReport {
   line: IperfReportLine;
@@ -321,8 +321,10 @@ function parseEndpoint(text: string): { address: string; port: number } {
 /** Finds busy/limited µs values that print as the real "busy:Xms rwnd_limited:Yms(Z%)". */
 function limitedUs(busyMs: number, limMs: number, pct: string): { busyUs: number; limUs: number } {
   for (let busyUs = busyMs * 1000; busyUs < busyMs * 1000 + 1000; busyUs++) {
-    const guess = Math.round((Number(pct) / 100) * busyUs);
-    for (let limUs = Math.max(limMs * 1000, guess - 80); limUs <= Math.min(limMs * 1000 + 999, guess + 80); limUs++) {
+    // limUs / busyUs must round to pct (one decimal): try the integers in that range
+    const lo = Math.max(limMs * 1000, Math.floor(((Number(pct) - 0.06) / 100) * busyUs));
+    const hi = Math.min(limMs * 1000 + 999, Math.ceil(((Number(pct) + 0.06) / 100) * busyUs));
+    for (let limUs = lo; limUs <= hi; limUs++) {
       if (cFormatFixed((100.0 * limUs) / busyUs, 1) === pct) return { busyUs, limUs };
     }
   }
@@ -646,7 +648,9 @@ describe.skipIf(skipReason !== undefined)(`real iperf3/nc/ss oracle${skipReason 
       const client = startInNs(NS.a, 'iperf3', ['-c', ADDR.b, ...clientArgs]);
       try {
         if (during) {
-          await sleep(700);
+          // control and data connections established, and data flowing for a while
+          for (let i = 0; i < 100 && inNs(NS.a, 'ss', ['-Htn', 'state', 'established', 'dport', '=', ':5201']).stdout.trim().split('\n').length < 2; i++) await sleep(20);
+          await sleep(500);
           during();
         }
         const clientStatus = await client.done(15_000);
@@ -696,7 +700,7 @@ describe.skipIf(skipReason !== undefined)(`real iperf3/nc/ss oracle${skipReason 
     });
     const c = checkIperf(client.stdout, 'client', ADDR.b);
     expectIperfShape(c, true, ['sender', 'receiver']);
-    expect(c.intervals.map((r) => `${r.line.start}-${r.line.end}`)).toEqual(['0-1', '1-2']);
+    expect(c.intervals.slice(0, 2).map((r) => `${r.line.start}-${r.line.end}`)).toEqual(['0-1', '1-2']);
     expect(c.headers).toEqual([formatIperfHeader({ retr: true, cwnd: true }), formatIperfHeader({ retr: true })]);
     const s = checkIperf(server.stdout, 'server', ADDR.b);
     expectIperfShape(s, false, ['receiver']);
@@ -743,7 +747,8 @@ describe.skipIf(skipReason !== undefined)(`real iperf3/nc/ss oracle${skipReason 
     let lastLen: { seconds: number; bytes: number } | undefined;
     let lastCwnd: number | undefined;
     const jsonBlocks: Array<{ streams?: Array<{ bytes: number; start_time: number; end_time: number; retransmits: number }> }> = [];
-    let checked = 0;
+    let checkedIntervals = 0;
+    let checkedSummaries = 0;
     let afterSeparator = false;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] ?? '';
@@ -768,7 +773,7 @@ describe.skipIf(skipReason !== undefined)(`real iperf3/nc/ss oracle${skipReason 
         const exact: IperfReportLine = { id: r.line.id, start: r.line.start, end: r.line.end, bytes: lastLen.bytes, seconds: lastLen.seconds, retr: r.line.retr ?? 0, cwndBytes: lastCwnd };
         const text = unambiguous(exact, formatIperfInterval);
         if (text !== undefined) expect(text).toBe(line);
-        checked++;
+        checkedIntervals++;
         lastLen = undefined;
       } else if (afterSeparator && parseReport(line)) {
         const r = parseReport(line);
@@ -780,10 +785,11 @@ describe.skipIf(skipReason !== undefined)(`real iperf3/nc/ss oracle${skipReason 
         expect(iperfUnits(st.bytes, 'A')).toBe(line.slice(25, 35));
         const text = unambiguous(exact, (l) => formatIperfSummary({ ...l, kind: r.kind ?? 'sender' }));
         if (text !== undefined) expect(text).toBe(line);
-        checked++;
+        checkedSummaries++;
       }
     }
-    expect(checked).toBe(4); // two intervals, sender and receiver
+    expect(checkedIntervals).toBeGreaterThanOrEqual(2);
+    expect(checkedSummaries).toBe(2); // sender and receiver
   });
 
   // iperf's own unit_snprintf(), called through python3's ctypes on random and boundary values

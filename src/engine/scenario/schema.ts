@@ -156,6 +156,11 @@ export const ScenarioSchema = z.strictObject({
   actions: z.array(ActionSchema).default([]),
   /** Daemons started at t=0 on every run, also under `exec` (e.g. "iperf3 -s" on a server). */
   services: z.array(z.strictObject({ host: name, command: z.string().min(1) })).default([]),
+  /**
+   * tshark expert-info messages (regular expressions) this scenario produces on purpose, e.g.
+   * retransmissions in a loss lesson. Any other warning or error fails the capture oracle.
+   */
+  expectedExperts: z.array(z.string()).default([]),
   /** Example commands shown to learners and run by tests. */
   examples: z.array(z.strictObject({ host: name, command: z.string() })).default([]),
 });

@@ -1,5 +1,8 @@
 import type { ScenarioInput } from '../schema.ts';
 
+/** tshark's sequence-analysis findings that loss and recovery legitimately produce. */
+export const TCP_LOSS_EXPERTS = ['suspected\\) (out-of-order segment|retransmission|fast retransmission|spurious retransmission)', '^Duplicate ACK', 'Previous segment\\(s\\) not captured', 'ACKed segment that wasn.t captured'];
+
 export interface BulkPathParams {
   name?: string;
   title?: string;
@@ -54,8 +57,12 @@ export function bulkPath(p: BulkPathParams = {}): ScenarioInput {
       { host: 'sender', command: `iperf3 -c 10.10.2.20 -t 5 -C bbr` },
     ],
     capture: ['sender:eth0'],
+    // Seen from the sender, a loss shows as retransmissions that tshark may call out-of-order
+    // (sent within an RTT of the original), and the receiver's duplicate ACKs.
+    expectedExperts: TCP_LOSS_EXPERTS,
   };
 }
+
 
 export const tcpBulk = bulkPath();
 
@@ -119,6 +126,8 @@ function bufferbloat(qdisc: 'droptail' | 'fq_codel'): ScenarioInput {
       { at: '1s', host: 'laptop', command: 'ping -c 12 203.0.113.10' },
     ],
     examples: [{ host: 'laptop', command: 'ping -c 3 203.0.113.10' }],
+    capture: ['laptop:eth0'],
+    expectedExperts: TCP_LOSS_EXPERTS,
   };
 }
 

@@ -6,7 +6,7 @@
  * and delivery-rate callbacks.
  */
 import { TCP_FLAG } from '../../wire/tcp.ts';
-import { armRto, finiteOr, markLost, settle, stopPersist, stopRto, tcpOutput } from './output.ts';
+import { armRto, finiteOr, isRetransmitted, markLost, settle, stopPersist, stopRto, tcpOutput } from './output.ts';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 import type { TcpSocket } from './socket.ts';
 import type { Segment } from './types.ts';
@@ -50,7 +50,16 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
       s.trace('tcp.sack', o.blocks.length, 0, `${s.name} ${o.blocks.map(([l, r]) => `${seqDiff(l, s.iss)}-${seqDiff(r, s.iss)}`).join(' ')}`);
       for (const [left, right] of o.blocks) {
         if (seqLe(right, ack) || seqGt(right, s.sndMax)) continue;
-        for (const t of s.rtx) {
+        // The queue is in sequence order: binary-search the first segment that may be covered.
+        let lo = 0;
+        let hi = s.rtx.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (seqLe(seqAdd(s.rtx[mid]!.seq, s.rtx[mid]!.len), left)) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let k = lo; k < s.rtx.length; k++) {
+          const t = s.rtx[k]!;
           if (seqGe(t.seq, right)) break;
           if (t.sacked || seqLt(t.seq, left) || seqGt(seqAdd(t.seq, t.len), right)) continue;
           settle(s, t, 'sacked');
@@ -72,6 +81,7 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
       const part = seqDiff(ack, t.seq);
       if (part > 0 && !t.sacked) {
         if (t.lost) s.lostBytes -= part;
+        if (isRetransmitted(t)) s.retransOutBytes -= part;
         t.seq = ack;
         t.len -= part;
         t.dataLen = Math.max(0, t.dataLen - part);
@@ -183,11 +193,16 @@ function detectLoss(s: TcpSocket, isDup: boolean, advanced: boolean, newlyAcked:
   if (s.sackOk) {
     rackDetectLoss(s);
     // RFC 6675 §4 IsLost: more than (DupThresh − 1)·SMSS bytes SACKed above an unSACKed segment.
-    let sackedAbove = 0;
-    for (let i = s.rtx.length - 1; i >= 0; i--) {
-      const t = s.rtx[i]!;
-      if (t.sacked) sackedAbove += t.len;
-      else if (sackedAbove > (DUP_THRESH - 1) * s.mss) markLost(s, t);
+    if (s.sackedBytes > (DUP_THRESH - 1) * s.mss) {
+      let sackedAbove = 0;
+      for (let i = s.rtx.length - 1; i >= 0; i--) {
+        const t = s.rtx[i]!;
+        if (t.sacked) sackedAbove += t.len;
+        else if (sackedAbove > (DUP_THRESH - 1) * s.mss) {
+          if (t.lost) break; // everything below was already examined on earlier ACKs
+          markLost(s, t);
+        }
+      }
     }
     // RFC 6675 §5.1: after an RTO, no fast recovery until the RTO's recovery point is acknowledged.
     if (!s.inRecovery && !s.rtoRecovering && (s.dupAcks >= DUP_THRESH || s.lostBytes > s.retransOutBytes)) {

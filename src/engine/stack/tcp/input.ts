@@ -12,11 +12,13 @@ import type { Segment } from './types.ts';
 
 const has = (seg: Segment, f: number): boolean => (seg.flags & f) !== 0;
 
-export function segmentArrives(s: TcpSocket, seg: Segment): void {
-  s.segsIn++;
-  s.lastRcv = s.now;
-  if (seg.data.length > 0) s.dataSegsIn++;
-  s.trace('tcp.rx', seqDiff(seg.seq, s.irs), seg.data.length, s.name, seg.frameUid);
+export function segmentArrives(s: TcpSocket, seg: Segment, again = false): void {
+  if (!again) {
+    s.segsIn++;
+    s.lastRcv = s.now;
+    if (seg.data.length > 0) s.dataSegsIn++;
+    s.trace('tcp.rx', seqDiff(seg.seq, s.irs), seg.data.length, s.name, seg.frameUid);
+  }
   if (s.state === 'SYN-SENT') return synSent(s, seg);
   if (s.state === 'CLOSED' || s.state === 'LISTEN') return;
   s.keepaliveProbes = 0;
@@ -33,6 +35,11 @@ export function segmentArrives(s: TcpSocket, seg: Segment): void {
   let acceptable: boolean;
   if (seg.len === 0) acceptable = wnd === 0 ? seg.seq === s.rcvNxt : seqInRange(seg.seq, s.rcvNxt, seqAdd(s.rcvNxt, wnd));
   else acceptable = wnd > 0 && (seqInRange(seg.seq, s.rcvNxt, seqAdd(s.rcvNxt, wnd)) || seqInRange(seqAdd(seg.seq, seg.len - 1), s.rcvNxt, seqAdd(s.rcvNxt, wnd)));
+  if (s.state === 'SYN-RECEIVED' && has(seg, TCP_FLAG.SYN) && has(seg, TCP_FLAG.ACK) && seg.seq === s.irs && !s.acceptInto && seg.ack === s.sndNxt) {
+    // Simultaneous open (RFC 9293 §3.5 figure 7): the peer's SYN-ACK repeats its SYN; like BSD,
+    // drop the SYN and process the rest as the ACK that completes the handshake.
+    return segmentArrives(s, { ...seg, seq: seqAdd(seg.seq, 1), len: seg.len - 1, flags: seg.flags & ~TCP_FLAG.SYN }, true);
+  }
   if (s.state === 'SYN-RECEIVED' && has(seg, TCP_FLAG.SYN) && !has(seg, TCP_FLAG.ACK) && seg.seq === s.irs) {
     // A retransmitted SYN: our SYN-ACK was lost; send it again (what Linux does).
     s.trace('tcp.retransmit', 0, 0, `${s.name} SYN-ACK (peer retransmitted SYN)`);
@@ -44,6 +51,11 @@ export function segmentArrives(s: TcpSocket, seg: Segment): void {
     s.trace('tcp.drop', seqDiff(seg.seq, s.irs), seg.len, `${s.name} not acceptable: outside the receive window`);
     if (s.state === 'TIME-WAIT' && has(seg, TCP_FLAG.FIN)) restartTimeWait(s);
     s.sendAck();
+    return;
+  }
+  // RFC 7323 §3.2: once timestamps are in use, a non-RST segment without TSopt SHOULD be dropped.
+  if (s.tsOk && !ts && !has(seg, TCP_FLAG.RST)) {
+    s.trace('tcp.drop', seqDiff(seg.seq, s.irs), seg.len, `${s.name} no timestamp option on a timestamped connection (RFC 7323 §3.2)`);
     return;
   }
   if (s.tsOk && ts && ts.kind === 'timestamps' && seqLe(seg.seq, s.lastAckSent)) s.tsRecent = ts.tsval; // RFC 7323 §4.3
@@ -60,7 +72,14 @@ export function segmentArrives(s: TcpSocket, seg: Segment): void {
     if (['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'].includes(s.state)) return s.fail('ECONNRESET');
     return s.destroy();
   }
-  // Fourth: SYN in a synchronized state (RFC 5961 §4): challenge ACK, discard.
+  // Fourth: SYN. A passively opened SYN-RECEIVED connection returns to LISTEN (RFC 9293
+  // §3.10.7.4); a simultaneous-open SYN-ACK that acknowledges our SYN completes the handshake
+  // (RFC 9293 §3.5 figure 7: its SYN is a duplicate we strip); otherwise challenge ACK (RFC 5961 §4).
+  if (has(seg, TCP_FLAG.SYN) && s.state === 'SYN-RECEIVED' && s.acceptInto) {
+    s.trace('tcp.drop', seqDiff(seg.seq, s.irs), 0, `${s.name} SYN in passive SYN-RECEIVED: back to LISTEN`);
+    s.destroy();
+    return;
+  }
   if (has(seg, TCP_FLAG.SYN)) {
     s.trace('tcp.drop', seqDiff(seg.seq, s.irs), 0, `${s.name} SYN in synchronized state: challenge ACK (RFC 5961 §4)`);
     s.sendAck();
@@ -95,18 +114,30 @@ export function segmentArrives(s: TcpSocket, seg: Segment): void {
     }
   }
 
+  processTextAndFin(s, seg);
+}
+
+/** Steps seven and eight of RFC 9293 §3.10.7.4: segment text, then the FIN bit. */
+function processTextAndFin(s: TcpSocket, seg: Segment): void {
   // Seventh: segment text.
   let immediate = false;
   let fin = has(seg, TCP_FLAG.FIN);
+  const finSeq = seqAdd(seg.seq, seg.data.length);
   if (seg.data.length > 0 && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(s.state)) {
     const r = receiveData(s, seg);
     immediate = r.immediate;
-    if (!r.inOrder) fin = false; // a FIN beyond a hole waits (we do not queue it)
   } else if (seg.data.length > 0) {
     fin = false;
   }
+  // A FIN beyond a hole is remembered (like data in the out-of-order queue) until the gap fills.
+  if (fin && finSeq !== s.rcvNxt && seqGt(finSeq, s.rcvNxt)) {
+    s.oooFinSeq = finSeq;
+    fin = false;
+  }
+  if (!fin && s.oooFinSeq !== undefined && s.oooFinSeq === s.rcvNxt) fin = true;
   // Eighth: FIN.
-  if (fin && seqAdd(seg.seq, seg.data.length) === s.rcvNxt) {
+  if (fin && s.rcvNxt === (s.oooFinSeq ?? finSeq)) {
+    s.oooFinSeq = undefined;
     s.rcvNxt = seqAdd(s.rcvNxt, 1);
     s.sendAck();
     switch (s.state) {
@@ -128,6 +159,8 @@ export function segmentArrives(s: TcpSocket, seg: Segment): void {
     return;
   }
   if (seg.data.length > 0) scheduleAck(s, immediate || s.ceToEcho);
+  // RFC 5681 §4.2: an out-of-order FIN (beyond a hole) is acknowledged at once, like data.
+  else if (has(seg, TCP_FLAG.FIN) && s.oooFinSeq !== undefined) s.sendAck();
 }
 
 function receiveData(s: TcpSocket, seg: Segment): { immediate: boolean; inOrder: boolean } {
@@ -189,13 +222,21 @@ function synSent(s: TcpSocket, seg: Segment): void {
   if (!has(seg, TCP_FLAG.SYN)) return;
   s.irs = seg.seq;
   s.rcvNxt = seqAdd(seg.seq, 1);
-  s.rcvAdvEdge = s.rcvNxt;
+  // The window our SYN offered (unscaled in a SYN) now has a left edge.
+  s.rcvAdvEdge = seqAdd(s.rcvNxt, Math.min(s.opts.rcvbuf, 0xffff));
   negotiate(s, seg);
   if (ackFlag) {
     s.ecnOk = s.opts.ecn && has(seg, TCP_FLAG.ECE) && !has(seg, TCP_FLAG.CWR);
     established(s, seg);
-    s.sendAck();
     s.onConnect?.();
+    if (seg.data.length > 0 || has(seg, TCP_FLAG.FIN)) {
+      // RFC 9293 §3.10.7.3: "continue processing at the sixth step": text and FIN in the SYN-ACK.
+      processTextAndFin(s, { ...seg, seq: seqAdd(seg.seq, 1), len: seg.len - 1, flags: seg.flags & ~TCP_FLAG.SYN });
+      // The handshake's final ACK goes out now (covering the data) unless one already did.
+      if (s.state === 'ESTABLISHED' && (s.lastAckSent !== s.rcvNxt || s.delAckTimer)) s.sendAck();
+    } else {
+      s.sendAck();
+    }
     s.output();
     return;
   }
@@ -220,6 +261,7 @@ export function negotiate(s: TcpSocket, seg: Segment): void {
   s.sackOk = s.opts.sack && sack;
   s.tsOk = s.opts.timestamps && ts !== undefined;
   if (ts) s.tsRecent = ts.tsval;
+  s.peerWscaleOffered = wscale >= 0;
   if (s.opts.windowScaling && wscale >= 0) s.sndWscale = wscale;
   else {
     s.sndWscale = 0;
@@ -239,8 +281,8 @@ function established(s: TcpSocket, seg: Segment): void {
       s.rtt.sample(s.now - syn.sentAt);
       s.trace('tcp.rtt', s.now - syn.sentAt, s.rtt.srtt);
     } else {
-      // RFC 6298 §5.7: after SYN retransmissions the initial RTO becomes 3 s if no sample.
-      s.rtt.rto = Math.max(s.rtt.rto, 3e9);
+      // RFC 6298 §5.7: after SYN retransmissions the RTO is re-initialized to 3 s once data starts.
+      s.rtt.rto = 3e9;
     }
   }
   s.sndUna = seg.ack;
@@ -258,6 +300,9 @@ function established(s: TcpSocket, seg: Segment): void {
     const accept = s.acceptInto;
     s.acceptInto = null;
     accept(s);
+  } else if (has(seg, TCP_FLAG.ACK) && !has(seg, TCP_FLAG.SYN)) {
+    // Simultaneous open completed: the user's OPEN call returns (RFC 9293 §3.10.1).
+    s.onConnect?.();
   }
   if (s.opts.keepalive) s.layer.armKeepalive(s);
   if (s.rtx.length > 0) armRto(s);

@@ -60,6 +60,23 @@ export function markLost(s: TcpSocket, t: TxSegment): void {
   s.lostBytes += t.len;
 }
 
+/** Recomputes the pipe counters from the retransmission queue (after wholesale changes). */
+export function recountScoreboard(s: TcpSocket): void {
+  let sacked = 0;
+  let lost = 0;
+  let retrans = 0;
+  for (const t of s.rtx) {
+    if (t.sacked) sacked += t.len;
+    else {
+      if (t.lost) lost += t.len;
+      if (RETRANS_MARK.has(t)) retrans += t.len;
+    }
+  }
+  s.sackedBytes = sacked;
+  s.lostBytes = lost;
+  s.retransOutBytes = retrans;
+}
+
 /** Clears the retransmitted mark (after an RTO every lost segment is sent again). */
 export function forgetRetransmission(s: TcpSocket, t: TxSegment): void {
   if (RETRANS_MARK.delete(t) && !t.sacked) s.retransOutBytes -= t.len;
@@ -183,8 +200,9 @@ function emitSyn(s: TcpSocket): void {
 
 function pace(s: TcpSocket, dataLen: number): void {
   const rate = s.cc.pacingRate;
-  if (rate <= 0) return;
-  const bytes = dataLen + 52;
+  if (rate <= 0 || dataLen <= 0) return;
+  // The pacing rate is in payload bytes/s (the units the delivery rate is measured in).
+  const bytes = dataLen;
   s.nextSendTime = Math.max(s.nextSendTime, s.now) + Math.round((bytes * 1e9) / rate);
 }
 
@@ -259,9 +277,10 @@ function onRto(s: TcpSocket): void {
   const flightSize = seqDiff(s.sndMax, s.sndUna);
   // RFC 6675 §5.1: after an RTO, every unSACKed segment is considered lost and resent.
   for (const t of s.rtx) {
-    forgetRetransmission(s, t);
-    markLost(s, t);
+    RETRANS_MARK.delete(t);
+    if (!t.sacked) t.lost = true;
   }
+  recountScoreboard(s);
   s.cc.onRto(s.now, flightSize);
   s.inRecovery = false;
   s.rtoRecovering = true;

@@ -48,7 +48,15 @@ function sentAfter(t1: number, seq1: number, t2: number, seq2: number): boolean 
 
 /** RFC 8985 §6.2 step 5: mark segments lost by time; arm the reordering timer for the rest. */
 export function rackDetectLoss(s: TcpSocket): void {
-  if (s.rack.xmitTs < 0) return;
+  // Only out-of-order delivery (SACK) or outstanding retransmissions can reveal a loss by time:
+  // with cumulative ACKs alone every segment sent before a delivered one is itself acknowledged.
+  if (s.rack.xmitTs < 0 || (s.sackedBytes === 0 && s.retransOutBytes === 0)) {
+    if (s.rack.reorderTimer) {
+      s.node.world.sched.cancel(s.rack.reorderTimer);
+      s.rack.reorderTimer = null;
+    }
+    return;
+  }
   const now = s.now;
   // §6.2 step 4 (simplified): reo_wnd = min_RTT / 4 (Linux default), 0 before any RTT.
   const reoWnd = Number.isFinite(s.rtt.minRtt) ? s.rtt.minRtt / 4 : 0;

@@ -66,6 +66,8 @@ export class TcpSocket {
   /** Shift we apply to the peer's window field / that the peer applies to ours. */
   sndWscale = 0;
   rcvWscale = 0;
+  /** The peer's SYN carried a Window Scale option. */
+  peerWscaleOffered = false;
   ecnOk = false;
   tsRecent = 0;
   lastAckSent = 0;
@@ -75,6 +77,8 @@ export class TcpSocket {
   finQueued = false;
   readonly rtx: TxSegment[] = [];
   readonly ooo = new ReassemblyQueue();
+  /** Sequence number of a FIN received beyond a hole. */
+  oooFinSeq: number | undefined;
   // --- recovery (ack.ts)
   dupAcks = 0;
   inRecovery = false;
@@ -224,7 +228,8 @@ export class TcpSocket {
 
   /** abort(): send RST and forget the connection (SO_LINGER 0). */
   abort(reason = 'application abort'): void {
-    if (this.state !== 'CLOSED' && this.state !== 'LISTEN' && this.state !== 'SYN-SENT' && this.state !== 'TIME-WAIT') {
+    // RFC 9293 §3.10.5: in CLOSING, LAST-ACK and TIME-WAIT the TCB is simply deleted.
+    if (['SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'].includes(this.state)) {
       this.sendRst(this.sndNxt, reason);
     }
     this.destroy();
@@ -259,10 +264,13 @@ export class TcpSocket {
     const syn = (flags & TCP_FLAG.SYN) !== 0;
     const options: TcpOption[] = [];
     if (syn) {
+      // A SYN offers every option we support; a SYN-ACK only those the peer's SYN offered
+      // (RFC 7323 §1.3, §3.2; RFC 2018 §2).
+      const reply = this.state === 'SYN-RECEIVED';
       options.push({ kind: 'mss', mss: this.advMss });
-      if (this.opts.sack) options.push({ kind: 'sackPermitted' });
-      if (this.opts.timestamps) options.push({ kind: 'timestamps', tsval: this.tsval(), tsecr: this.state === 'SYN-RECEIVED' ? this.tsRecent : 0 });
-      if (this.opts.windowScaling) options.push({ kind: 'nop' }, { kind: 'wscale', shift: this.rcvWscale });
+      if (this.opts.sack && (!reply || this.sackOk)) options.push({ kind: 'sackPermitted' });
+      if (this.opts.timestamps && (!reply || this.tsOk)) options.push({ kind: 'timestamps', tsval: this.tsval(), tsecr: reply ? this.tsRecent : 0 });
+      if (this.opts.windowScaling && (!reply || this.peerWscaleOffered)) options.push({ kind: 'nop' }, { kind: 'wscale', shift: this.rcvWscale });
     } else {
       if (this.tsOk) options.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsval: this.tsval(), tsecr: this.tsRecent });
       if (this.sackOk && (flags & TCP_FLAG.ACK) !== 0) {

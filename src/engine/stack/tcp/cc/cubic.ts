@@ -26,9 +26,10 @@
  * W_cubic(t + min RTT) rather than + SRTT; it grows by counting ACKs per +1 segment (ca->cnt), and
  * with no previous loss it grows at least 5 % per RTT; its Reno-friendly estimate never switches α
  * to 1 (an RFC 9438 change over RFC 8312); and HyStart (delay increase / ACK train) is on by default,
- * so Linux usually leaves the first slow start before any loss where we overshoot to a loss.
+ * so Linux usually leaves the first slow start before any loss; our HyStart++ plays that role.
  * The curves differ by a fraction of a segment per RTT.
  */
+import { HYSTART, HyStartPlusPlus } from './hystart.ts';
 import type { AckEvent, CongestionControl, CongestionControlName } from './types.ts';
 
 /** RFC 9438 §4.2/§5: C = 0.4 (segments/s³). */
@@ -71,6 +72,8 @@ export interface CubicOptions {
   readonly fastConvergence?: boolean;
   /** Slow-start byte-counting limit L in SMSS (RFC 3465 §2.2). Default 2. */
   readonly abcLimitSegments?: number;
+  /** HyStart++ (RFC 9406) in slow start; on by default like Linux's HyStart. */
+  readonly hystart?: boolean;
 }
 
 export type CubicRegion = 'slow-start' | 'reno-friendly' | 'concave' | 'convex' | 'recovery';
@@ -98,10 +101,12 @@ export class Cubic implements CongestionControl {
   private lastRegion: CubicRegion = 'slow-start';
   private readonly fastConvergence: boolean;
   private readonly abcLimit: number;
+  private readonly hystart: HyStartPlusPlus | null;
 
   constructor(opts: CubicOptions = {}) {
     this.fastConvergence = opts.fastConvergence ?? true;
     this.abcLimit = Math.max(1, opts.abcLimitSegments ?? 2);
+    this.hystart = opts.hystart === false ? null : new HyStartPlusPlus();
   }
 
   get cwnd(): number {
@@ -174,10 +179,16 @@ export class Cubic implements CongestionControl {
       this.appLimitedSince = null;
     }
     if (this.w < this.ssthreshBytes) {
-      // §4.10 slow start.
-      this.w += Math.min(e.ackedBytes, this.abcLimit * this.mss);
-      this.lastRegion = 'slow-start';
-      return;
+      // §4.10 slow start, with HyStart++ (RFC 9406) deciding when to leave it.
+      const phase = this.hystart ? this.hystart.onAck(e) : 'slow-start';
+      if (phase === 'exit') {
+        this.ssthreshBytes = this.w;
+      } else {
+        const inc = Math.min(e.ackedBytes, this.abcLimit * this.mss);
+        this.w += phase === 'css' ? Math.floor(inc / HYSTART.CSS_GROWTH_DIVISOR) : inc;
+        this.lastRegion = 'slow-start';
+        return;
+      }
     }
     this.congestionAvoidance(e);
   }
@@ -213,6 +224,7 @@ export class Cubic implements CongestionControl {
     this.appLimitedSince = null;
     this.afterTimeout = true;
     this.lastRegion = 'slow-start';
+    this.hystart?.reset();
   }
 
   describe(): string {
