@@ -30,6 +30,7 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
   if (seqLt(s.sndWl1, seg.seq) || (s.sndWl1 === seg.seq && seqLe(s.sndWl2, ack))) {
     if (windowChanged) s.trace('tcp.window', scaledWindow);
     s.sndWnd = scaledWindow;
+    if (scaledWindow > s.maxSndWnd) s.maxSndWnd = scaledWindow;
     s.sndWl1 = seg.seq;
     s.sndWl2 = ack;
     if (s.sndWnd > 0) stopPersist(s);

@@ -289,6 +289,7 @@ function established(s: TcpSocket, seg: Segment): void {
   s.sndUnaOff = 0;
   s.sndWnd = seg.window; // the window in a SYN is never scaled (RFC 7323 §2.2)
   if (!has(seg, TCP_FLAG.SYN)) s.sndWnd = seg.window << s.sndWscale;
+  s.maxSndWnd = s.sndWnd;
   s.sndWl1 = seg.seq;
   s.sndWl2 = seg.ack;
   stopRto(s);

@@ -146,9 +146,9 @@ function sendNewData(s: TcpSocket, cwndRoom: number): boolean {
   const outstanding = s.sndMax !== s.sndUna;
   if (len < s.mss) {
     if (len < avail) {
-      // Window-limited: RFC 9293 §3.8.6.2.1 sender SWS avoidance — wait for a useful window,
-      // unless nothing is in flight (then the persist timer probes).
-      if (wndRoom < s.mss && len < wndRoom) return false;
+      // Window-limited: RFC 9293 §3.8.6.2.1 sender SWS avoidance — send a partial segment only
+      // if it is at least half the largest window the peer has offered, else wait for ACKs.
+      if (len === wndRoom && len < s.maxSndWnd / 2 && outstanding) return false;
       if (cwndRoom < s.mss && outstanding) return false;
     } else if (outstanding && !s.opts.nodelay && !s.finQueued) {
       // RFC 896 / RFC 1122 §4.2.3.4 Nagle: hold a small segment while data is unacknowledged.

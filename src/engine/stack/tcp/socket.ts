@@ -45,6 +45,8 @@ export class TcpSocket {
   /** Highest sequence number sent + 1 (RFC 6675 HighData + 1). */
   sndMax = 0;
   sndWnd = 0;
+  /** Largest window the peer has offered (for sender SWS avoidance). */
+  maxSndWnd = 0;
   sndWl1 = 0;
   sndWl2 = 0;
   /** Stream offset of SND.UNA. */
