@@ -15,13 +15,13 @@ const USAGE = [
   '  scenarios                                   list built-in scenarios',
   '  run <name|file.json> [--seed N] [--until T] [--pcap F] [--pcapng F] [--trace F]',
   '                                              run a scenario (with its scripted commands)',
-  '  exec <name|file.json> [--host H] [--seed N] [--at T] [--pcap F] [--pcapng F] -- <command line>',
+  '  exec <name|file.json> [--host H] [--seed N] [--at T] [--stdin TEXT] [--pcap F] [--pcapng F] -- <command line>',
   '                                              run one terminal command on a host',
   '  bench [name]                                run speed benchmarks and print figures',
 ];
 
 const RUN_USAGE = 'stackscope run <name|file.json> [--seed N] [--until 10s] [--pcap F] [--pcapng F] [--trace F]';
-const EXEC_USAGE = 'stackscope exec <name|file.json> [--host H] [--seed N] [--at 2s] [--pcap F] [--pcapng F] -- <command line>';
+const EXEC_USAGE = 'stackscope exec <name|file.json> [--host H] [--seed N] [--at 2s] [--stdin TEXT] [--pcap F] [--pcapng F] -- <command line>';
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
@@ -94,7 +94,7 @@ function cmdRun(args: string[]): number {
 }
 
 function cmdExec(args: string[]): number {
-  const p = parseCli(args, ['host', 'seed', 'at', 'pcap', 'pcapng', 'trace'], [], EXEC_USAGE);
+  const p = parseCli(args, ['host', 'seed', 'at', 'stdin', 'pcap', 'pcapng', 'trace'], [], EXEC_USAGE);
   const ref = p.positional[0];
   if (!ref || p.positional.length > 1 || p.rest.length === 0) throw new CliError(`usage: ${EXEC_USAGE}`, 2);
   const session = makeSession(ref, parseSeed(p.options.get('seed')), { skipActions: true });
@@ -110,7 +110,8 @@ function cmdExec(args: string[]): number {
   // The terminal opens once the network has settled (IPv6 router discovery takes up to ~1.5 s).
   session.runUntil(parseTime('at', p.options.get('at')) ?? 2e9);
   const line = p.rest.map((w) => (/[\s"'\\]/.test(w) || w === '' ? `'${w.replace(/'/g, `'\\''`)}'` : w)).join(' ');
-  const status = session.exec(hostName, line, out);
+  const stdin = p.options.get('stdin');
+  const status = session.exec(hostName, line, out, 3600e9, typeof stdin === 'string' ? stdin.replace(/\\n/g, '\n') : '');
   writeCaptures(session, cap, p.options);
   return status;
 }

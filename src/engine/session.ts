@@ -102,7 +102,7 @@ export class Session {
    * command exits (or `maxNs` of simulated time passes, then it is interrupted like Ctrl-C).
    * Returns the exit status.
    */
-  exec(hostName: string, line: string, sink: (line: string) => void, maxNs = 3600e9): number {
+  exec(hostName: string, line: string, sink: (line: string) => void, maxNs = 3600e9, input?: string): number {
     const host = this.host(hostName);
     const sched = this.world.sched;
     let status: number | undefined;
@@ -110,6 +110,11 @@ export class Session {
       status = s;
       sched.stop();
     });
+    // Standard input, if any, is typed at once and then closed (like `echo text | cmd`).
+    if (input !== undefined) {
+      if (input !== '') cmd.input(input);
+      cmd.input(null);
+    }
     const deadline = this.world.now + maxNs;
     while (status === undefined) {
       const r = sched.run(deadline, this.budget - this.eventsUsed);

@@ -16,6 +16,8 @@ export interface CommandContext {
   exit(status: number): void;
   /** Registers what Ctrl-C does (default: exit 130). */
   onInterrupt(handler: () => void): void;
+  /** Receives the terminal's input: a chunk of text, or null at end of input (Ctrl-D). */
+  onInput(handler: (text: string | null) => void): void;
   /** True once the command exited. */
   readonly exited: boolean;
 }
@@ -53,6 +55,8 @@ export interface RunningCommand {
   readonly exited: boolean;
   readonly status: number | undefined;
   interrupt(): void;
+  /** Types text into the command (a line should end with "\n"); null closes its input. */
+  input(text: string | null): void;
 }
 
 /**
@@ -63,6 +67,8 @@ export function startCommand(registry: CommandRegistry, world: World, host: IpNo
   let exited = false;
   let status: number | undefined;
   let interrupt: (() => void) | null = null;
+  let inputHandler: ((text: string | null) => void) | null = null;
+  const pendingInput: Array<string | null> = [];
   const print = (l: string): void => {
     if (exited) return;
     trace.emit(world.now, 'app.output', host.id, -1, -1, 0, 0, l);
@@ -81,6 +87,10 @@ export function startCommand(registry: CommandRegistry, world: World, host: IpNo
     },
     onInterrupt(h) {
       interrupt = h;
+    },
+    onInput(h) {
+      inputHandler = h;
+      for (const t of pendingInput.splice(0)) h(t);
     },
     get exited() {
       return exited;
@@ -120,6 +130,11 @@ export function startCommand(registry: CommandRegistry, world: World, host: IpNo
       print('^C');
       if (interrupt) interrupt();
       else ctx.exit(130);
+    },
+    input(text: string | null) {
+      if (exited) return;
+      if (inputHandler) inputHandler(text);
+      else pendingInput.push(text);
     },
   };
 }

@@ -51,7 +51,10 @@ export function bulkPath(p: BulkPathParams = {}): ScenarioInput {
       { a: 'r1:eth1', b: 'receiver:eth0', bandwidth: p.bandwidth ?? '100Mbit', delay: `${Math.max(delayMs - 0.5, 0)}ms`, loss: p.loss ?? 0, queue: p.queue ?? 100, qdisc: p.qdisc ?? 'droptail' },
     ],
     services: [{ host: 'receiver', command: 'iperf3 -s' }],
-    actions: [{ at: '1s', host: 'sender', command: `iperf3 -c 10.10.2.20 -t ${seconds}` }],
+    actions: [
+      { at: '1s', host: 'sender', command: `iperf3 -c 10.10.2.20 -t ${seconds}` },
+      { at: `${Math.min(4, seconds)}s`, host: 'sender', command: 'ss -tin' },
+    ],
     examples: [
       { host: 'sender', command: `iperf3 -c 10.10.2.20 -t 5` },
       { host: 'sender', command: `iperf3 -c 10.10.2.20 -t 5 -C bbr` },

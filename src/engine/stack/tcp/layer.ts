@@ -77,7 +77,7 @@ export class TcpLayer {
   connect(dst: Ipv4 | Ipv6, port: number, opts: Partial<TcpSocketOptions> = {}): TcpSocket | 'ENETUNREACH' | 'EADDRNOTAVAIL' {
     const remote = tcpAddr(dst);
     let local: TcpAddr | undefined;
-    let mtu = 1500;
+    let mtu: number;
     if (remote.v6) {
       const r = this.node.ipv6.route(remote.addr);
       const src = r ? this.node.sourceIpv6(r.iface, remote.addr) : undefined;
