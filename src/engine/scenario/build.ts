@@ -68,6 +68,7 @@ export function buildWorld(sc: Scenario, opts: BuildOptions = {}): World {
     });
     spec.routes.forEach((r, ri) => addStaticRoute(node, r, `nodes[${ni}].routes[${ri}]`));
     if (spec.tcp) node.tcpDefaults = tcpOptions(spec.tcp);
+    if (spec.tcp?.portRange) node.tcp.portRange = spec.tcp.portRange;
     for (const f of spec.firewall) node.firewall.push({ chain: f.chain, match: f.match, action: 'drop', label: f.label });
     if (spec.kind === 'router' && spec.nat) {
       const outside = node.iface(spec.nat.outside);
@@ -155,5 +156,6 @@ function tcpOptions(t: TcpConfig): Partial<TcpSocketOptions> {
   if (t.msl !== undefined) o.mslNs = parseDuration(t.msl)!;
   if (t.rcvbuf !== undefined) o.rcvbuf = t.rcvbuf;
   if (t.sndbuf !== undefined) o.sndbuf = t.sndbuf;
+  if (t.twReuse !== undefined) o.twReuse = t.twReuse;
   return o;
 }

@@ -74,6 +74,10 @@ export const TcpConfigSchema = z.strictObject({
   msl: duration.optional(),
   rcvbuf: z.number().int().min(1024).optional(),
   sndbuf: z.number().int().min(1024).optional(),
+  /** net.ipv4.ip_local_port_range for TCP connections (Linux default 32768–60999). */
+  portRange: z.tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)]).refine(([lo, hi]) => lo <= hi, { message: 'the first port must not exceed the second' }).optional(),
+  /** net.ipv4.tcp_tw_reuse for outgoing connections. */
+  twReuse: z.boolean().optional(),
 });
 
 const nodeCommon = {

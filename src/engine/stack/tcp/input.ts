@@ -228,15 +228,18 @@ function synSent(s: TcpSocket, seg: Segment): void {
   if (ackFlag) {
     s.ecnOk = s.opts.ecn && has(seg, TCP_FLAG.ECE) && !has(seg, TCP_FLAG.CWR);
     established(s, seg);
-    s.onConnect?.();
-    if (seg.data.length > 0 || has(seg, TCP_FLAG.FIN)) {
-      // RFC 9293 §3.10.7.3: "continue processing at the sixth step": text and FIN in the SYN-ACK.
-      processTextAndFin(s, { ...seg, seq: seqAdd(seg.seq, 1), len: seg.len - 1, flags: seg.flags & ~TCP_FLAG.SYN });
-      // The handshake's final ACK goes out now (covering the data) unless one already did.
-      if (s.state === 'ESTABLISHED' && (s.lastAckSent !== s.rcvNxt || s.delAckTimer)) s.sendAck();
-    } else {
+    if (seg.data.length === 0 && !has(seg, TCP_FLAG.FIN)) {
+      // Like Linux: the handshake's ACK goes out before the application is told (and writes).
       s.sendAck();
+      s.onConnect?.();
+      s.output();
+      return;
     }
+    s.onConnect?.();
+    // RFC 9293 §3.10.7.3: "continue processing at the sixth step": text and FIN in the SYN-ACK.
+    processTextAndFin(s, { ...seg, seq: seqAdd(seg.seq, 1), len: seg.len - 1, flags: seg.flags & ~TCP_FLAG.SYN });
+    // The handshake's final ACK goes out now (covering the data) unless one already did.
+    if (s.state === 'ESTABLISHED' && (s.lastAckSent !== s.rcvNxt || s.delAckTimer)) s.sendAck();
     s.output();
     return;
   }
@@ -311,6 +314,7 @@ function established(s: TcpSocket, seg: Segment): void {
 
 export function enterTimeWait(s: TcpSocket): void {
   s.setState('TIME-WAIT');
+  s.timeWaitSince = s.now;
   stopRto(s);
   restartTimeWait(s);
 }

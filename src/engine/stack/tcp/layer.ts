@@ -45,6 +45,8 @@ export function tcpAddr(a: Ipv4 | Ipv6): TcpAddr {
 export class TcpLayer {
   readonly sockets = new Map<string, TcpSocket>();
   readonly listeners = new Map<number, Listener>();
+  /** net.ipv4.ip_local_port_range. */
+  portRange: readonly [number, number] = [EPHEMERAL_LOW, EPHEMERAL_HIGH];
   private nextEphemeral: number;
 
   constructor(readonly node: IpNode) {
@@ -91,7 +93,7 @@ export class TcpLayer {
       local = tcpAddr(src);
       mtu = this.node.ipv4.pathMtu(remote.addr, r);
     }
-    const lport = this.ephemeralPort(local, remote, port);
+    const lport = this.ephemeralPort(local, remote, port, opts.twReuse ?? this.node.tcpDefaults.twReuse ?? false);
     if (lport === undefined) return 'EADDRNOTAVAIL';
     const s = new TcpSocket(this, local, lport, remote, port, { ...this.node.tcpDefaults, ...opts });
     s.advMss = mtu - (remote.v6 ? 60 : 40);
@@ -107,14 +109,23 @@ export class TcpLayer {
     return this.node.world.rng.stream(`host:${this.node.name}:tcp-isn`).u32();
   }
 
-  /** Linux-like: sequential search from a random start, skipping 4-tuples in use (incl. TIME-WAIT). */
-  private ephemeralPort(local: TcpAddr, remote: TcpAddr, rport: number): number | undefined {
-    const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+  /**
+   * Linux-like: sequential search from a random start, skipping 4-tuples in use (incl. TIME-WAIT,
+   * unless `reuse` allows taking over one that has been in TIME-WAIT for at least a second).
+   */
+  private ephemeralPort(local: TcpAddr, remote: TcpAddr, rport: number, reuse: boolean): number | undefined {
+    const [low, high] = this.portRange;
+    const span = high - low + 1;
+    const start = Math.min(Math.max(this.nextEphemeral, low), high);
     for (let i = 0; i < span; i++) {
-      const p = EPHEMERAL_LOW + ((this.nextEphemeral - EPHEMERAL_LOW + i) % span);
+      const p = low + ((start - low + i) % span);
       if (this.listeners.has(p)) continue;
-      if (this.sockets.has(tupleKey(local, p, remote, rport))) continue;
-      this.nextEphemeral = p + 1 > EPHEMERAL_HIGH ? EPHEMERAL_LOW : p + 1;
+      const existing = this.sockets.get(tupleKey(local, p, remote, rport));
+      if (existing) {
+        if (!(reuse && existing.state === 'TIME-WAIT' && existing.now - existing.timeWaitSince >= 1e9)) continue;
+        existing.destroy();
+      }
+      this.nextEphemeral = p + 1 > high ? low : p + 1;
       return p;
     }
     return undefined;

@@ -325,6 +325,8 @@ export function stopPersist(s: TcpSocket): void {
  * the delayed-ACK timeout otherwise; out-of-order data, holes filled and FINs get an ACK at once.
  */
 export function scheduleAck(s: TcpSocket, immediate: boolean): void {
+  // Already acknowledged (the application answered at once and its data carried the ACK).
+  if (s.lastAckSent === s.rcvNxt && !immediate) return;
   s.unackedSegments++;
   if (immediate || s.opts.quickack || s.unackedSegments >= 2) {
     s.sendAck();

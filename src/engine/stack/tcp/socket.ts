@@ -110,6 +110,8 @@ export class TcpSocket {
   persistTimer: EventHandle | null = null;
   keepaliveTimer: EventHandle | null = null;
   timeWaitTimer: EventHandle | null = null;
+  /** When the connection entered TIME-WAIT (for tcp_tw_reuse). */
+  timeWaitSince = -1;
   paceTimer: EventHandle | null = null;
   synRetries = 0;
   rtoRetries = 0;

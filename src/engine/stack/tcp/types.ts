@@ -51,6 +51,11 @@ export interface TcpSocketOptions {
   keepaliveProbes: number;
   /** RFC 6928 initial window in segments. */
   initialCwnd: number;
+  /**
+   * net.ipv4.tcp_tw_reuse for outgoing connections: a 4-tuple still in TIME-WAIT may be reused
+   * once it has been there ≥ 1 s (safe with timestamps, RFC 6191 / RFC 7323 PAWS).
+   */
+  twReuse: boolean;
   /** Linux tcp_syn_retries (6 ≈ 127 s) and tcp_retries2 (15 ≈ 924 s). */
   synRetries: number;
   retries2: number;
@@ -74,6 +79,7 @@ export const TCP_DEFAULTS: TcpSocketOptions = {
   keepaliveIntervalNs: 75e9,
   keepaliveProbes: 9,
   initialCwnd: 10,
+  twReuse: false,
   synRetries: 6,
   retries2: 15,
 };
