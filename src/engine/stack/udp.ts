@@ -9,6 +9,7 @@ import type { Ipv4Packet } from '../wire/ipv4.ts';
 import { IPPROTO } from '../wire/ipv4.ts';
 import type { Ipv6Packet } from '../wire/ipv6.ts';
 import { buildUdp, parseUdp } from '../wire/udp.ts';
+import type { PseudoHeader } from '../wire/checksum.ts';
 import { ICMPV4_TYPE, ICMPV4_UNREACH } from '../wire/icmpv4.ts';
 import { ICMPV6_TYPE } from '../wire/icmpv6.ts';
 import type { Frame } from '../net/frame.ts';
@@ -117,30 +118,24 @@ export class UdpLayer {
   }
 
   input4(p: Ipv4Packet, packet: Uint8Array, frame: Frame, iface: Interface | null): void {
-    const node = this.node;
-    const w = node.world;
-    const u = parseUdp(p.payload, { v: 4, src: p.repr.src, dst: p.repr.dst });
-    if (!u.ok || !u.value.checksumOk) {
-      w.trace.emit(w.now, 'udp.drop', node.id, iface?.id ?? -1, frame.uid, 0, 0, u.ok ? 'bad UDP checksum' : `malformed UDP: ${u.error.message}`);
-      return;
-    }
-    const { repr, payload } = u.value;
-    const sock = this.sockets.get(repr.dstPort);
-    if (!sock) {
-      w.trace.emit(w.now, 'udp.drop', node.id, iface?.id ?? -1, frame.uid, repr.srcPort, repr.dstPort, 'port unreachable (no socket)');
-      const bcast = p.repr.dst === 0xffffffff || (p.repr.dst >>> 28) === 0xe;
-      if (!bcast) node.ipv4.icmpError(packet, ICMPV4_TYPE.DEST_UNREACHABLE, ICMPV4_UNREACH.PORT, 0, frame.uid);
-      return;
-    }
-    w.trace.emit(w.now, 'udp.rx', node.id, iface?.id ?? -1, frame.uid, repr.srcPort, repr.dstPort);
-    sock.onMessage?.({ data: payload, from: formatIpv4(p.repr.src), fromPort: repr.srcPort, ttl: p.repr.ttl, now: w.now });
+    const bcast = p.repr.dst === 0xffffffff || p.repr.dst >>> 28 === 0xe;
+    this.deliver(p.payload, { v: 4, src: p.repr.src, dst: p.repr.dst }, formatIpv4(p.repr.src), p.repr.ttl, frame, iface, () => {
+      if (!bcast) this.node.ipv4.icmpError(packet, ICMPV4_TYPE.DEST_UNREACHABLE, ICMPV4_UNREACH.PORT, 0, frame.uid);
+    });
   }
 
   input6(p: Ipv6Packet, packet: Uint8Array, frame: Frame, iface: Interface | null): void {
+    // RFC 8200 §8.1: a zero UDP checksum over IPv6 is invalid (parseUdp reports it as bad).
+    this.deliver(p.upper, { v: 6, src: p.repr.src, dst: p.repr.dst }, formatIpv6(p.repr.src), p.repr.hopLimit, frame, iface, () => {
+      if (!isIpv6Multicast(p.repr.dst)) this.node.ipv6.icmpError(packet, ICMPV6_TYPE.DEST_UNREACHABLE, 4, 0, frame.uid);
+    });
+  }
+
+  /** Checks the datagram, then hands it to the bound socket or reports the port unreachable. */
+  private deliver(bytes: Uint8Array, pseudo: PseudoHeader, from: string, ttl: number, frame: Frame, iface: Interface | null, unreachable: () => void): void {
     const node = this.node;
     const w = node.world;
-    const u = parseUdp(p.upper, { v: 6, src: p.repr.src, dst: p.repr.dst });
-    // RFC 8200 §8.1: a zero UDP checksum over IPv6 is invalid (parseUdp reports it as bad).
+    const u = parseUdp(bytes, pseudo);
     if (!u.ok || !u.value.checksumOk) {
       w.trace.emit(w.now, 'udp.drop', node.id, iface?.id ?? -1, frame.uid, 0, 0, u.ok ? 'bad UDP checksum' : `malformed UDP: ${u.error.message}`);
       return;
@@ -149,10 +144,10 @@ export class UdpLayer {
     const sock = this.sockets.get(repr.dstPort);
     if (!sock) {
       w.trace.emit(w.now, 'udp.drop', node.id, iface?.id ?? -1, frame.uid, repr.srcPort, repr.dstPort, 'port unreachable (no socket)');
-      if (!isIpv6Multicast(p.repr.dst)) node.ipv6.icmpError(packet, ICMPV6_TYPE.DEST_UNREACHABLE, 4, 0, frame.uid);
+      unreachable();
       return;
     }
     w.trace.emit(w.now, 'udp.rx', node.id, iface?.id ?? -1, frame.uid, repr.srcPort, repr.dstPort);
-    sock.onMessage?.({ data: payload, from: formatIpv6(p.repr.src), fromPort: repr.srcPort, ttl: p.repr.hopLimit, now: w.now });
+    sock.onMessage?.({ data: payload, from, fromPort: repr.srcPort, ttl, now: w.now });
   }
 }
