@@ -184,7 +184,7 @@ export const pingCommand: Command = {
 
     ctx.onInterrupt(finish);
 
-    const payload = (seq: number): Uint8Array => {
+    const payload = (): Uint8Array => {
       const data = new Uint8Array(opts.size);
       // iputils: a struct timeval (16 bytes) first, then bytes counting up from 0x10.
       if (opts.size >= 16) {
@@ -195,7 +195,6 @@ export const pingCommand: Command = {
         writeLe64(data, 8, usec);
       }
       for (let i = opts.size >= 16 ? 16 : 0; i < opts.size; i++) data[i] = i & 0xff;
-      void seq;
       return data;
     };
 
@@ -207,7 +206,7 @@ export const pingCommand: Command = {
       lastSend = now;
       transmitted++;
       sent.set(seq, now);
-      const data = payload(seq);
+      const data = payload();
       let r;
       if (v6) {
         r = host.ipv6.sendIcmp(dest.addr as Ipv6, { kind: 'echoRequest', ident, seq, data }, undefined, opts.ttl);

@@ -53,10 +53,6 @@ export class Nat {
     if (outIface !== this.config.outside || inIface === this.config.outside) return pkt;
     const ihl = (pkt[0]! & 0x0f) * 4;
     const protocol = pkt[9]!;
-    if (((pkt[6]! & 0x1f) | pkt[7]!) !== 0 || pkt[6]! & 0x20) {
-      // Fragments carry no ports; a real NAT reassembles first. We translate only unfragmented packets.
-      if (portOffset(protocol, pkt, ihl) === undefined) return pkt;
-    }
     const src = readIpv4(pkt, 12);
     const l4 = pkt.subarray(ihl);
     const port = readPort(protocol, l4);
@@ -174,10 +170,6 @@ export class Nat {
 function describeMapping(m: Mapping, pub: Ipv4): string {
   const proto = m.protocol === IPPROTO.ICMP ? 'icmp' : m.protocol === IPPROTO.UDP ? 'udp' : m.protocol === IPPROTO.TCP ? 'tcp' : String(m.protocol);
   return `${proto} ${formatIpv4(m.insideAddr)}:${m.insidePort} ↔ ${formatIpv4(pub)}:${m.publicPort}`;
-}
-
-function portOffset(protocol: number, _pkt: Uint8Array, _ihl: number): number | undefined {
-  return protocol === IPPROTO.UDP || protocol === IPPROTO.TCP || protocol === IPPROTO.ICMP ? 0 : undefined;
 }
 
 /**

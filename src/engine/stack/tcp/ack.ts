@@ -190,7 +190,6 @@ export function lossDetectedByTimer(s: TcpSocket): void {
 }
 
 function detectLoss(s: TcpSocket, isDup: boolean, advanced: boolean, newlyAcked: number, priorInFlight: number): void {
-  const now = s.now;
   if (s.sackOk) {
     rackDetectLoss(s);
     // RFC 6675 §4 IsLost: more than (DupThresh − 1)·SMSS bytes SACKed above an unSACKed segment.
@@ -232,7 +231,6 @@ function detectLoss(s: TcpSocket, isDup: boolean, advanced: boolean, newlyAcked:
     if (s.rtx[0]) markLost(s, s.rtx[0]);
     s.renoWindow = Math.max(s.renoWindow - newlyAcked + s.mss, s.mss);
   }
-  void now;
 }
 
 function enterRecovery(s: TcpSocket, priorInFlight: number): void {

@@ -38,15 +38,12 @@ export function tcpOutput(s: TcpSocket): void {
 }
 
 function firstLostToRetransmit(s: TcpSocket): TxSegment | undefined {
-  for (const t of s.rtx) if (t.lost && !t.sacked && t.retransmits >= 0 && !retransmittedSinceLost(t)) return t;
+  for (const t of s.rtx) if (t.lost && !t.sacked && !isRetransmitted(t)) return t;
   return undefined;
 }
 
 /** A lost segment counts as "retransmitted" once resent after being marked lost. */
 const RETRANS_MARK = new WeakSet<TxSegment>();
-function retransmittedSinceLost(t: TxSegment): boolean {
-  return RETRANS_MARK.has(t);
-}
 
 /** True if the segment was retransmitted after it was last marked lost. */
 export function isRetransmitted(t: TxSegment): boolean {
