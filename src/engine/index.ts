@@ -25,3 +25,6 @@ export { Timeline } from './trace/timeline.ts';
 export type { WorldState } from './trace/timeline.ts';
 export { World } from './net/world.ts';
 export { IpNode } from './stack/host.ts';
+export { describeTopology, protoClassOf, PROTO_CLASSES } from './net/topology.ts';
+export type { Topology, TopologyNode, TopologyLink, TopologyIface, ProtoClass } from './net/topology.ts';
+export type { EventColumns } from './trace/store.ts';

@@ -27,6 +27,18 @@ export interface TraceEvent {
   readonly text: string | undefined;
 }
 
+/** A range of events as parallel columns; `text` holds interned string ids (-1 = none). */
+export interface EventColumns {
+  readonly time: Float64Array;
+  readonly kind: Uint16Array;
+  readonly node: Int32Array;
+  readonly iface: Int32Array;
+  readonly pkt: Int32Array;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly text: Int32Array;
+}
+
 export class EventStore {
   private time = new Float64Array(1024);
   private kind = new Uint16Array(1024);
@@ -125,6 +137,30 @@ export class EventStore {
     return lo;
   }
 
+  /** Number of interned strings (text ids are indexes into this table). */
+  get stringCount(): number {
+    return this.strings.length;
+  }
+
+  /** Interned strings from id `from` on (for streaming the table incrementally). */
+  stringsFrom(from: number): string[] {
+    return this.strings.slice(from);
+  }
+
+  /** Copies of the columns for events [from, to): compact, transferable trace batches. */
+  columns(from: number, to: number): EventColumns {
+    return {
+      time: this.time.slice(from, to),
+      kind: this.kind.slice(from, to),
+      node: this.node.slice(from, to),
+      iface: this.iface.slice(from, to),
+      pkt: this.pkt.slice(from, to),
+      a: this.a.slice(from, to),
+      b: this.b.slice(from, to),
+      text: this.text.slice(from, to),
+    };
+  }
+
   countKind(kind: TraceKind): number {
     const id = KIND_ID[kind];
     let n = 0;
@@ -214,6 +250,16 @@ export class PacketStore {
     const off = this.tailOff[uid]!;
     for (let i = 0; i < tLen; i++) out[head + i] = this.pattern(off + i);
     return out;
+  }
+
+  /**
+   * The stored (non-pattern) prefix of a frame: always holds every header, never copies.
+   * Equals `bytes(uid)` for frames without a lazy tail.
+   */
+  head(uid: number): Uint8Array {
+    if (uid < 0 || uid >= this.count) throw new RangeError(`no packet ${uid}`);
+    const o = this.offset[uid]!;
+    return this.arena.subarray(o, o + this.len[uid]! - this.tailLen[uid]!);
   }
 
   length(uid: number): number {
