@@ -56,6 +56,8 @@ export interface LoadOk {
   readonly stopTimeNs: number;
   readonly topology: Topology;
   readonly kinds: readonly TraceKindInfo[];
+  /** Names of the packet protocol classes (TraceBatch.packetProto indexes this). */
+  readonly protoClasses: readonly string[];
   readonly hosts: readonly string[];
   readonly commands: readonly { readonly name: string; readonly usage: string }[];
   readonly examples: readonly { readonly host: string; readonly command: string }[];

@@ -1,0 +1,33 @@
+/**
+ * React access to the lab a view belongs to: its store, trace buffer and engine client.
+ * Views call `useLab(selector)` for state and `useTrace()` for the (non-reactive) trace.
+ */
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { LabActions, LabState, LabStore } from './store.ts';
+import type { TraceBuffer } from '../trace/trace-buffer.ts';
+import type { EngineClient } from '../runner/engine-client.ts';
+
+export interface Lab {
+  readonly store: LabStore;
+  readonly trace: TraceBuffer;
+  /** Null until the worker is up (and in view tests that do not need it). */
+  readonly engine: EngineClient | null;
+}
+
+export const LabContext = createContext<Lab | null>(null);
+
+export function useLabContext(): Lab {
+  const lab = useContext(LabContext);
+  if (!lab) throw new Error('useLab must be used inside <LabContext.Provider>');
+  return lab;
+}
+
+export function useLab<T>(selector: (s: LabState & LabActions) => T): T {
+  return useStore(useLabContext().store, selector);
+}
+
+/** The trace buffer; subscribe to `traceVersion` (useLab) to re-render when it grows. */
+export function useTrace(): TraceBuffer {
+  return useLabContext().trace;
+}
