@@ -11,7 +11,7 @@ export { parseDuration, parseRate, formatDuration } from './scenario/units.ts';
 export { defaultRegistry } from './apps/index.ts';
 export { CommandRegistry, startCommand } from './apps/registry.ts';
 export type { Command, CommandContext, RunningCommand } from './apps/registry.ts';
-export { Capture, captureInterfaces, defaultCaptureInterfaces, tap } from './trace/capture.ts';
+export { Capture, captureFromTrace, captureInterfaces, defaultCaptureInterfaces, tap } from './trace/capture.ts';
 export type { CapturedFrame } from './trace/capture.ts';
 export { PcapWriter } from './trace/pcap.ts';
 export { PcapngWriter } from './trace/pcapng.ts';

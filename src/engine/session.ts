@@ -92,6 +92,21 @@ export class Session {
     if (r.reason === 'budget') this.overBudget();
   }
 
+  /**
+   * Runs at most `maxEvents` events with time <= untilNs (the worker's time slices).
+   * Returns why it stopped; throws BudgetExceeded when the run's own budget is used up.
+   */
+  advance(untilNs: number, maxEvents: number): 'until' | 'idle' | 'slice' {
+    const left = this.budget - this.eventsUsed;
+    const r = this.world.sched.run(untilNs, Math.min(maxEvents, left));
+    this.eventsUsed += r.eventsRun;
+    if (r.reason === 'budget') {
+      if (this.eventsUsed >= this.budget) this.overBudget();
+      return 'slice';
+    }
+    return r.reason === 'idle' ? 'idle' : r.reason === 'until' ? 'until' : 'slice';
+  }
+
   private overBudget(): never {
     this.world.trace.emit(this.world.now, 'sim.budget', -1, -1, -1, this.budget);
     throw new BudgetExceeded(this.budget, this.world.now);

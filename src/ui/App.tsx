@@ -1,117 +1,347 @@
 /**
- * App shell shown until the simulator UI lands: what Stackscope is, and how to use the
- * headless CLI today. Static content only; no network requests, no engine imports.
+ * The lab: one scenario run shown in linked views on one timeline. State that matters
+ * (scenario, seed, cursor, views, selection, host, theme) lives in the URL fragment and is
+ * autosaved locally, so a reload or a shared link restores it exactly.
  */
-import { useEffect, useId, useState } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { LabController } from './lab/controller.ts';
+import { LabContext, useLab } from './lab/context.ts';
+import { ALL_VIEWS } from './lab/store.ts';
+import type { ViewId } from './lab/store.ts';
+import { decodeState, encodeState } from './lab/url-state.ts';
+import type { SharedState } from './lab/url-state.ts';
+import { TransportBar } from './components/TransportBar.tsx';
+import { VIEW_TITLES, viewComponent } from './components/views.ts';
+import type { ScenarioInfo } from '../worker/protocol.ts';
 
-interface CliExample {
-  readonly command: string;
-  readonly description: string;
+const AUTOSAVE_KEY = 'stackscope:lab:v1';
+const DEFAULT_SCENARIO = 'routed';
+
+function initialState(): Partial<SharedState> {
+  const fromUrl = decodeState(window.location.hash);
+  if (fromUrl.scenario !== undefined) return fromUrl;
+  try {
+    const saved = localStorage.getItem(AUTOSAVE_KEY);
+    if (saved) return decodeState(saved);
+  } catch {
+    // storage disabled: start fresh
+  }
+  return fromUrl;
 }
 
-const CLI_EXAMPLES: readonly CliExample[] = [
-  { command: 'npx stackscope scenarios', description: 'List the built-in scenarios.' },
-  {
-    command: 'npx stackscope exec routed -- traceroute -n 203.0.113.10',
-    description: 'Run a terminal command inside a scenario and print exactly what the browser terminal will print.',
-  },
-  {
-    command: 'npx stackscope run routed --pcap out.pcap',
-    description: 'Run a scenario headless and export a capture that opens cleanly in Wireshark.',
-  },
-];
+function download(name: string, data: BlobPart, type: string): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  if (el.closest('.xterm')) return true;
+  const tag = el.tagName;
+  return tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || el.isContentEditable;
+}
 
 export function App() {
+  const init = useMemo(initialState, []);
+  const lab = useMemo(
+    () =>
+      new LabController({
+        seed: init.seed ?? 1,
+        ...(init.views ? { views: init.views } : {}),
+        ...(init.host ? { terminalHost: init.host } : {}),
+        ...(init.theme ? { theme: init.theme } : {}),
+      }),
+    [init],
+  );
+
+  useEffect(() => {
+    void lab.load(init.scenario ?? DEFAULT_SCENARIO, init.seed ?? 1, (init.t ?? 0) * 1e9).then((ok) => {
+      if (ok && init.packet !== undefined && init.packet < lab.trace.packetCount) lab.store.getState().select({ packet: init.packet });
+    });
+    return () => lab.dispose();
+  }, [lab, init]);
+
+  // Keep the URL and the autosave in step with the state (not on every animation frame).
+  useEffect(() => {
+    let timer = 0;
+    const unsub = lab.store.subscribe(() => {
+      if (timer) return;
+      timer = window.setTimeout(() => {
+        timer = 0;
+        const s = lab.store.getState();
+        if (s.scenario === null || s.status !== 'ready') return;
+        const st: SharedState = { scenario: s.scenario, seed: s.seed, t: s.cursorNs / 1e9, views: [...s.views] };
+        if (s.selection.packet !== null) st.packet = s.selection.packet;
+        if (s.terminalHost) st.host = s.terminalHost;
+        if (s.theme !== 'system') st.theme = s.theme;
+        const enc = encodeState(st);
+        history.replaceState(null, '', `#${enc}`);
+        try {
+          localStorage.setItem(AUTOSAVE_KEY, enc);
+        } catch {
+          // storage full or disabled: the URL still holds the state
+        }
+      }, 400);
+    });
+    return () => {
+      unsub();
+      clearTimeout(timer);
+    };
+  }, [lab]);
+
+  // Global shortcuts: Space play/pause, ←/→ step, when not typing.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
+      if ((e.target as HTMLElement | null)?.closest('[data-own-keys]')) return;
+      if (e.key === ' ' && !(e.target instanceof HTMLButtonElement)) {
+        e.preventDefault();
+        lab.toggle();
+      } else if (e.key === 'ArrowRight') {
+        e.preventDefault();
+        void lab.stepForward();
+      } else if (e.key === 'ArrowLeft') {
+        e.preventDefault();
+        lab.stepBack();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [lab]);
+
   return (
-    <div className="shell">
-      <header className="shell-header">
-        <div className="shell-brand">
-          <img className="shell-logo" src="/favicon.svg" alt="" width="40" height="40" />
-          <div>
-            <h1>Stackscope</h1>
-            <p className="tagline">A network lab where every packet is real</p>
-          </div>
-        </div>
-      </header>
+    <LabContext.Provider value={lab}>
+      <Shell lab={lab} />
+    </LabContext.Provider>
+  );
+}
 
-      <main className="shell-main">
-        <section aria-labelledby="soon-heading" className="card">
-          <h2 id="soon-heading">The simulator UI arrives soon</h2>
-          <p>
-            Stackscope runs a deterministic protocol stack, from Ethernet to HTTP/3 plus DNS and BGP, as a
-            discrete-event simulation. The interactive views (topology, ladder diagrams, packet inspector
-            and terminal) are being built on top of it.
-          </p>
-          <p>
-            The same engine already runs from the command line: bytes are wire-exact, checksums are right,
-            and the same scenario and seed always give the same packets.
-          </p>
-        </section>
-
-        <section aria-labelledby="cli-heading" className="card">
-          <h2 id="cli-heading">Use the headless CLI today</h2>
-          <ol className="cli-list">
-            {CLI_EXAMPLES.map((example) => (
-              <li key={example.command}>
-                <CommandExample {...example} />
-              </li>
-            ))}
-          </ol>
-        </section>
-      </main>
-
-      <footer className="shell-footer">
-        <p>Runs entirely on your machine. Nothing on this page is fetched from the network.</p>
-      </footer>
+function Shell({ lab }: { lab: LabController }) {
+  const theme = useLab((s) => s.theme);
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <div className="ss-app">
+      <Header lab={lab} />
+      <StatusBanner lab={lab} />
+      <TransportBar lab={lab} />
+      <ViewGrid />
     </div>
   );
 }
 
-type CopyState = 'idle' | 'copied' | 'failed';
-
-const COPY_LABEL: Record<CopyState, string> = { idle: 'Copy', copied: 'Copied', failed: 'Copy failed' };
-const COPY_ANNOUNCEMENT: Record<CopyState, string> = {
-  idle: '',
-  copied: 'Copied to clipboard.',
-  failed: 'Could not copy; select the command text instead.',
-};
-/** How long "Copied" / "Copy failed" stays on the button before it reads "Copy" again. */
-const COPY_FEEDBACK_MS = 2000;
-
-function CommandExample({ command, description }: CliExample) {
-  const [copyState, setCopyState] = useState<CopyState>('idle');
-  const descriptionId = useId();
+function Header({ lab }: { lab: LabController }) {
+  const run = useLab((s) => s.run);
+  const scenario = useLab((s) => s.scenario);
+  const seed = useLab((s) => s.seed);
+  const theme = useLab((s) => s.theme);
+  const views = useLab((s) => s.views);
+  const toggleView = useLab((s) => s.toggleView);
+  const setState = useLab((s) => s.set);
+  const status = useLab((s) => s.status);
+  const [scenarios, setScenarios] = useState<ScenarioInfo[]>([]);
+  const [copied, setCopied] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    if (copyState === 'idle') return undefined;
-    const timer = setTimeout(() => setCopyState('idle'), COPY_FEEDBACK_MS);
-    return () => clearTimeout(timer);
-  }, [copyState]);
+    if (status === 'ready' && scenarios.length === 0) void lab.engine.api.scenarios().then(setScenarios, () => {});
+  }, [lab, status, scenarios.length]);
 
-  async function copy() {
+  const current = typeof scenario === 'string' ? scenario : 'custom';
+
+  async function share() {
     try {
-      await navigator.clipboard.writeText(command);
-      setCopyState('copied');
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied('Link copied.');
     } catch {
-      setCopyState('failed');
+      setCopied('Copy the address bar to share.');
     }
+    setTimeout(() => setCopied(''), 2500);
+  }
+
+  async function exportCapture(format: 'pcap' | 'pcapng') {
+    const bytes = await lab.exportCapture(format);
+    download(`${run?.scenarioName ?? 'stackscope'}-seed${seed}.${format}`, bytes as BlobPart, 'application/vnd.tcpdump.pcap');
+  }
+
+  async function exportScenario() {
+    const json = await lab.engine.api.scenarioJson();
+    download(`${run?.scenarioName ?? 'scenario'}.json`, JSON.stringify(json, null, 2) + '\n', 'application/json');
+  }
+
+  async function importScenario(file: File) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(await file.text());
+    } catch (e) {
+      setState({ status: 'error', message: `${file.name} is not valid JSON: ${(e as Error).message}` });
+      return;
+    }
+    if (!obj || typeof obj !== 'object') {
+      setState({ status: 'error', message: `${file.name} does not hold a scenario object` });
+      return;
+    }
+    await lab.load(obj, seed);
   }
 
   return (
-    <figure className="cli-example">
-      <figcaption id={descriptionId}>{description}</figcaption>
-      <div className="cli-command">
-        <pre>
-          <code>{command}</code>
-        </pre>
-        <button type="button" className="copy-button" onClick={copy} aria-describedby={descriptionId}>
-          {COPY_LABEL[copyState]}
-          <span className="visually-hidden"> command: {command}</span>
-        </button>
+    <header className="ss-header">
+      <div className="ss-brand">
+        <img src="/favicon.svg" alt="" width="28" height="28" />
+        <h1>Stackscope</h1>
       </div>
-      <p className="visually-hidden" role="status">
-        {COPY_ANNOUNCEMENT[copyState]}
+      <label>
+        Scenario{' '}
+        <select value={current} onChange={(e) => void lab.load(e.target.value, seed)} aria-describedby="ss-scenario-desc">
+          {current === 'custom' && <option value="custom">{run?.title ?? 'Imported scenario'}</option>}
+          {scenarios.length === 0 && current !== 'custom' && <option value={current}>{current}</option>}
+          {scenarios.map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.name}
+              {s.title && s.title !== s.name ? ` — ${s.title}` : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Seed{' '}
+        <input
+          type="number"
+          min={0}
+          max={4294967295}
+          value={seed}
+          className="ss-seed"
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            if (Number.isInteger(v) && v >= 0 && scenario !== null) void lab.load(scenario, v);
+          }}
+        />
+      </label>
+      <details className="ss-menu">
+        <summary>Views</summary>
+        <fieldset>
+          <legend className="visually-hidden">Open views</legend>
+          {ALL_VIEWS.map((v: ViewId) => (
+            <label key={v}>
+              <input type="checkbox" checked={views.includes(v)} onChange={() => toggleView(v)} /> {VIEW_TITLES[v]}
+            </label>
+          ))}
+        </fieldset>
+      </details>
+      <details className="ss-menu">
+        <summary>File</summary>
+        <div className="ss-menu-items">
+          <button type="button" onClick={() => void exportCapture('pcapng')} disabled={status !== 'ready'}>
+            Export capture (pcapng)
+          </button>
+          <button type="button" onClick={() => void exportCapture('pcap')} disabled={status !== 'ready'}>
+            Export capture (pcap)
+          </button>
+          <button type="button" onClick={() => void exportScenario()} disabled={status !== 'ready'}>
+            Export scenario JSON
+          </button>
+          <button type="button" onClick={() => fileInput.current?.click()}>
+            Import scenario JSON…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept="application/json,.json"
+            hidden
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void importScenario(f);
+              e.target.value = '';
+            }}
+          />
+        </div>
+      </details>
+      <button type="button" onClick={() => void share()}>
+        Share link
+      </button>
+      <span role="status" className="ss-muted">
+        {copied}
+      </span>
+      <label className="ss-theme">
+        Theme{' '}
+        <select value={theme} onChange={(e) => setState({ theme: e.target.value as 'light' | 'dark' | 'system' })}>
+          <option value="system">System</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
+      <p id="ss-scenario-desc" className="ss-scenario-desc">
+        {scenarios.find((s) => s.name === current)?.description ?? ''}
       </p>
-    </figure>
+    </header>
+  );
+}
+
+function StatusBanner({ lab }: { lab: LabController }) {
+  const status = useLab((s) => s.status);
+  const message = useLab((s) => s.message);
+  if (status === 'loading' || status === 'starting') {
+    return (
+      <p className="ss-banner" role="status">
+        Loading the scenario…
+      </p>
+    );
+  }
+  if (!message) return null;
+  return (
+    <div className={`ss-banner ss-banner-${status === 'ready' ? 'warn' : 'error'}`} role="alert">
+      <span>{message}</span>
+      {status === 'crashed' && (
+        <button type="button" onClick={() => void lab.restart()}>
+          Restart engine
+        </button>
+      )}
+      {status === 'error' && (
+        <button type="button" onClick={() => void lab.load('routed', 1)}>
+          Load the default scenario
+        </button>
+      )}
+    </div>
+  );
+}
+
+function ViewGrid() {
+  const views = useLab((s) => s.views);
+  const ready = useLab((s) => s.status === 'ready');
+  const toggleView = useLab((s) => s.toggleView);
+  if (!ready) return <main className="ss-grid" aria-busy="true" />;
+  return (
+    <main className="ss-grid">
+      {views.length === 0 && <p className="ss-muted">No views open: choose some from the Views menu.</p>}
+      {views.map((id) => {
+        const View = viewComponent(id);
+        return (
+          <section key={id} className={`ss-panel ss-panel-${id}`} aria-labelledby={`ss-panel-title-${id}`}>
+            <header className="ss-panel-header">
+              <h2 id={`ss-panel-title-${id}`}>{VIEW_TITLES[id]}</h2>
+              <button type="button" className="ss-panel-close" onClick={() => toggleView(id)} aria-label={`Close ${VIEW_TITLES[id]}`}>
+                ×
+              </button>
+            </header>
+            <div className="ss-panel-body">
+              {View ? (
+                <Suspense fallback={<p className="ss-muted">Loading {VIEW_TITLES[id]}…</p>}>
+                  <View />
+                </Suspense>
+              ) : (
+                <p className="ss-muted">This view is not available in this build.</p>
+              )}
+            </div>
+          </section>
+        );
+      })}
+    </main>
   );
 }

@@ -104,9 +104,19 @@ export type ExecResult = ExecStarted | { readonly ok: false; readonly error: str
 /** Observable state at a time (maps flattened to arrays for structured cloning). */
 export type SerializedWorldState = { readonly [K in keyof WorldState]: WorldState[K] extends Map<string, infer V> ? readonly V[] : WorldState[K] extends Map<number, infer V> ? readonly (readonly [number, V])[] : WorldState[K] };
 
+export interface ScenarioInfo {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+}
+
 /** What the worker exposes (through Comlink; every method returns a promise on the UI side). */
 export interface EngineApi {
   protocolVersion(): number;
+  /** The built-in scenarios (for the picker). */
+  scenarios(): ScenarioInfo[];
+  /** The scenario JSON of the current run (for export; defaults filled in). */
+  scenarioJson(): object;
   /** Loads a scenario (built-in name or scenario JSON). Replaces any current run. */
   load(scenario: string | object, seed?: number): LoadResult;
   /** Runs until `untilNs` or `maxEvents` events, whichever comes first; returns the new trace. */

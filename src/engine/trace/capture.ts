@@ -47,6 +47,31 @@ export function tap(world: World, ifaces: readonly Interface[], onFrame: (f: Cap
   });
 }
 
+/**
+ * A capture of a whole recorded run, written after the fact from the trace (the browser
+ * exports this way: nothing is buffered while the run plays).
+ */
+export function captureFromTrace(world: World, ifaces: readonly Interface[], format: 'pcap' | 'pcapng'): Uint8Array {
+  const wanted = new Set(ifaces.map((i) => i.id));
+  const tx = KIND_ID['phy.txBegin'];
+  const rx = KIND_ID['phy.rxEnd'];
+  const ev = world.trace.events;
+  const pcap = new PcapWriter();
+  const pcapng = new PcapngWriter();
+  const ids = new Map<number, number>();
+  if (format === 'pcapng') for (const i of ifaces) ids.set(i.id, pcapng.addInterface(i.fullName, { description: `${i.node.kind} ${i.node.name} interface ${i.name}` }));
+  for (let i = 0; i < ev.length; i++) {
+    const k = ev.kindIdAt(i);
+    if (k !== tx && k !== rx) continue;
+    const e = ev.get(i);
+    if (!wanted.has(e.iface)) continue;
+    const bytes = world.trace.packets.bytes(e.pkt);
+    if (format === 'pcap') pcap.add(e.t, bytes);
+    else pcapng.add(ids.get(e.iface)!, e.t, bytes, { direction: k === tx ? 'out' : 'in' });
+  }
+  return format === 'pcap' ? pcap.toBytes() : pcapng.toBytes();
+}
+
 /** A capture in progress, producing pcap and pcapng bytes of the same frames. */
 export class Capture {
   readonly pcap = new PcapWriter();

@@ -7,12 +7,24 @@ import { useStore } from 'zustand';
 import type { LabActions, LabState, LabStore } from './store.ts';
 import type { TraceBuffer } from '../trace/trace-buffer.ts';
 import type { EngineClient } from '../runner/engine-client.ts';
+import type { CommandExit, CommandOutput, ExecResult } from '../../worker/protocol.ts';
+
+/** What the terminal needs from a lab (the LabController provides it). */
+export interface TerminalBackend {
+  exec(host: string, line: string): Promise<ExecResult>;
+  input(cmd: number, data: string | null): Promise<void>;
+  interrupt(cmd: number): Promise<void>;
+  complete(host: string, line: string): Promise<string[]>;
+  subscribe(l: { output(o: CommandOutput): void; exit(e: CommandExit): void }): () => void;
+}
 
 export interface Lab {
   readonly store: LabStore;
   readonly trace: TraceBuffer;
   /** Null until the worker is up (and in view tests that do not need it). */
   readonly engine: EngineClient | null;
+  /** Absent in view tests that have no engine. */
+  readonly terminal?: TerminalBackend;
 }
 
 export const LabContext = createContext<Lab | null>(null);

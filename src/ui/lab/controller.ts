@@ -1,0 +1,272 @@
+/**
+ * Drives one lab: loads scenarios into the engine worker, pumps the simulation ahead of the
+ * time cursor during playback, appends trace batches, delivers terminal output when the
+ * cursor passes the moment it was printed, and recovers from a crashed worker by reloading
+ * the same scenario and seed at the same cursor.
+ *
+ * Pacing to wall time happens here (the engine never reads a clock): the cursor advances by
+ * wall-clock delta × speed each animation frame, and the engine is asked to simulate up to
+ * slightly beyond it, in slices bounded by an event count so no reply is ever huge.
+ */
+import type { TraceKindInfo } from '../../engine/index.ts';
+import type { AdvanceResult, CommandExit, CommandOutput, ExecResult } from '../../worker/protocol.ts';
+import { EngineClient } from '../runner/engine-client.ts';
+import type { EngineClientOptions } from '../runner/engine-client.ts';
+import { TraceBuffer } from '../trace/trace-buffer.ts';
+import { createLabStore } from './store.ts';
+import type { LabState, LabStore } from './store.ts';
+import type { Lab, TerminalBackend } from './context.ts';
+
+/** Events per advance() call: keeps each reply small (a few ms to append on the UI thread). */
+export const SLICE_EVENTS = 40_000;
+/** Simulate this far ahead of the cursor during playback (ns of simulated time per wall second of lead). */
+const LOOKAHEAD_WALL_S = 0.25;
+
+export interface CommandListener {
+  output(o: CommandOutput): void;
+  exit(e: CommandExit): void;
+}
+
+export class LabController implements Lab {
+  readonly store: LabStore;
+  readonly trace = new TraceBuffer();
+  engine: EngineClient;
+  private pending: AdvanceResult[] = [];
+  private queuedOutput: CommandOutput[] = [];
+  private queuedExits: CommandExit[] = [];
+  private listeners = new Set<CommandListener>();
+  private inFlight: Promise<void> | null = null;
+  private raf = 0;
+  private lastFrame = 0;
+  private loadToken = 0;
+
+  constructor(init: Partial<LabState> = {}, private readonly clientOpts: EngineClientOptions = {}) {
+    this.store = createLabStore(init);
+    this.engine = this.makeClient();
+  }
+
+  private makeClient(): EngineClient {
+    return new EngineClient({ ...this.clientOpts, onCrash: (m) => this.onCrash(m) });
+  }
+
+  private get s() {
+    return this.store.getState();
+  }
+
+  /** Starts the worker and loads `scenario`. Errors end up in the store (status 'error'). */
+  async load(scenario: string | object, seed = this.s.seed, cursorNs = 0): Promise<boolean> {
+    const token = ++this.loadToken;
+    this.pause();
+    this.s.set({ status: 'loading', message: null, scenario, seed });
+    try {
+      if (!this.engine.running) await this.engine.start();
+      const r = await this.engine.api.load(scenario, seed);
+      if (token !== this.loadToken) return false;
+      if (!r.ok) {
+        this.s.set({ status: 'error', message: r.error });
+        return false;
+      }
+      this.trace.reset(r.kinds as TraceKindInfo[], r.protoClasses);
+      this.queuedOutput = [];
+      this.queuedExits = [];
+      const host = this.s.terminalHost && r.hosts.includes(this.s.terminalHost) ? this.s.terminalHost : (r.hosts.find((h) => r.topology.nodes.find((n) => n.name === h)?.kind === 'host') ?? r.hosts[0] ?? null);
+      this.s.set({ status: 'ready', run: r, topology: r.topology, seed: r.seed, headNs: 0, idle: false, cursorNs: 0, cursorEvents: 0, traceVersion: this.trace.version, terminalHost: host, message: null });
+      this.s.clearSelection();
+      if (cursorNs > 0) await this.seek(cursorNs);
+      return true;
+    } catch (e) {
+      if (token !== this.loadToken) return false;
+      this.s.set({ status: 'error', message: (e as Error).message });
+      return false;
+    }
+  }
+
+  private onCrash(message: string): void {
+    this.pause();
+    this.s.set({ status: 'crashed', message: `The simulation engine stopped: ${message}. Your scenario, seed and time are kept; press “Restart engine” to continue.` });
+  }
+
+  /** Replaces a crashed or stuck worker and reloads the same scenario at the same cursor. */
+  async restart(): Promise<void> {
+    const { scenario, seed, cursorNs } = this.s;
+    this.engine.dispose();
+    this.engine = this.makeClient();
+    this.inFlight = null;
+    if (scenario !== null) await this.load(scenario, seed, cursorNs);
+  }
+
+  subscribe(l: CommandListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Asks the engine to simulate up to `untilNs`; appends the result. One request at a time. */
+  private advance(untilNs: number, maxEvents = SLICE_EVENTS): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    const p = (async () => {
+      try {
+        const r = await this.engine.api.advance(untilNs, maxEvents);
+        this.accept(r);
+      } catch (e) {
+        if (this.s.status === 'ready') this.s.set({ message: (e as Error).message });
+      } finally {
+        this.inFlight = null;
+      }
+    })();
+    this.inFlight = p;
+    return p;
+  }
+
+  private accept(r: AdvanceResult): void {
+    this.trace.append(r.batch);
+    this.queuedOutput.push(...r.output);
+    this.queuedExits.push(...r.exits);
+    this.s.set({ headNs: r.headNs, idle: r.idle, traceVersion: this.trace.version, ...(r.error ? { message: r.error } : {}) });
+    if (r.error) this.pause();
+    this.deliver();
+  }
+
+  /** Hands terminal output and exits whose time the cursor has reached to listeners, in order. */
+  private deliver(): void {
+    const t = this.s.cursorNs;
+    let o = 0;
+    let x = 0;
+    while (o < this.queuedOutput.length || x < this.queuedExits.length) {
+      const out = this.queuedOutput[o];
+      const ex = this.queuedExits[x];
+      const takeOut = out !== undefined && (ex === undefined || out.t <= ex.t);
+      const item = takeOut ? out : ex!;
+      if (item.t > t) break;
+      for (const l of this.listeners) {
+        if (takeOut) l.output(out);
+        else l.exit(ex!);
+      }
+      if (takeOut) o++;
+      else x++;
+    }
+    this.queuedOutput.splice(0, o);
+    this.queuedExits.splice(0, x);
+  }
+
+  /** End of the timeline the user can scrub to: what is simulated, at least the scenario's stop time. */
+  get endNs(): number {
+    return Math.max(this.s.headNs, this.s.run?.stopTimeNs ?? 0);
+  }
+
+  play(): void {
+    if (this.s.status !== 'ready') return;
+    if (this.s.idle && this.s.cursorNs >= this.endNs) this.s.seekTime(0, 0);
+    this.s.set({ playing: true });
+    this.lastFrame = 0;
+    if (!this.raf) this.raf = requestAnimationFrame((t) => this.frame(t));
+  }
+
+  pause(): void {
+    this.s.set({ playing: false });
+    if (this.raf) cancelAnimationFrame(this.raf);
+    this.raf = 0;
+  }
+
+  toggle(): void {
+    if (this.s.playing) this.pause();
+    else this.play();
+  }
+
+  private frame(now: number): void {
+    this.raf = 0;
+    const st = this.s;
+    if (!st.playing || st.status !== 'ready') return;
+    const dtMs = this.lastFrame ? Math.min(now - this.lastFrame, 100) : 0;
+    this.lastFrame = now;
+    if (st.speed === 'max') {
+      if (!this.inFlight && !(st.idle && st.headNs >= this.endNs)) void this.advance(Infinity);
+      this.setCursor(st.headNs);
+      if (st.idle && st.headNs >= this.endNs && !this.inFlight) this.pause();
+    } else {
+      const target = st.cursorNs + dtMs * 1e6 * st.speed;
+      const ahead = target + LOOKAHEAD_WALL_S * 1e9 * st.speed;
+      if (st.headNs < ahead && !this.inFlight) void this.advance(ahead);
+      this.setCursor(Math.min(target, st.headNs));
+      if (st.idle && st.cursorNs >= this.endNs) {
+        this.setCursor(this.endNs);
+        this.pause();
+      }
+    }
+    if (this.s.playing) this.raf = requestAnimationFrame((t) => this.frame(t));
+  }
+
+  private setCursor(ns: number): void {
+    this.s.seekTime(ns, this.trace.upperBound(ns));
+    this.deliver();
+  }
+
+  /** Jumps to a time, simulating up to it first if needed. */
+  async seek(ns: number): Promise<void> {
+    const target = Math.max(0, ns);
+    while (this.s.status === 'ready' && this.s.headNs < target && !this.s.message?.startsWith('run stopped')) {
+      await this.advance(target);
+    }
+    this.setCursor(Math.min(target, Math.max(this.s.headNs, target)));
+  }
+
+  /** One trace event forward (simulating one more event when at the head). */
+  async stepForward(): Promise<void> {
+    this.pause();
+    let i = this.s.cursorEvents;
+    if (i >= this.trace.length) {
+      await this.advance(Infinity, 1);
+      if (i >= this.trace.length) return;
+    }
+    i = this.s.cursorEvents;
+    this.s.seekTime(this.trace.timeAt(i), i + 1);
+    this.deliver();
+  }
+
+  /** One trace event back. */
+  stepBack(): void {
+    this.pause();
+    const i = this.s.cursorEvents - 1;
+    if (i < 0) return;
+    this.s.seekTime(i > 0 ? this.trace.timeAt(i - 1) : 0, i);
+  }
+
+  /**
+   * Runs a terminal command on a host. Commands start at the head of the run; when the user has
+   * rewound, the cursor first jumps to the head ("live") so the new packets are seen as made.
+   */
+  async exec(host: string, line: string): Promise<ExecResult> {
+    if (this.s.cursorNs < this.s.headNs) this.setCursor(this.s.headNs);
+    if (this.inFlight) await this.inFlight;
+    const r = await this.engine.api.exec(host, line);
+    if (r.ok) {
+      this.s.set({ idle: false });
+      if (!this.s.playing) this.play();
+    }
+    return r;
+  }
+
+  get terminal(): TerminalBackend {
+    return this;
+  }
+
+  complete(host: string, line: string): Promise<string[]> {
+    return this.engine.api.complete(host, line);
+  }
+
+  input(cmd: number, data: string | null): Promise<void> {
+    return this.engine.api.input(cmd, data);
+  }
+
+  interrupt(cmd: number): Promise<void> {
+    return this.engine.api.interrupt(cmd);
+  }
+
+  async exportCapture(format: 'pcap' | 'pcapng'): Promise<Uint8Array> {
+    return this.engine.api.exportCapture(format);
+  }
+
+  dispose(): void {
+    this.pause();
+    this.engine.dispose();
+  }
+}

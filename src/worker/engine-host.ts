@@ -1,0 +1,194 @@
+/**
+ * The engine side of the worker protocol: one Session at a time, run in slices the UI asks
+ * for, with the new trace cut into transferable batches. Plain class (no worker globals) so
+ * Node tests drive exactly what the browser worker runs.
+ */
+import {
+  BudgetExceeded,
+  PROTO_CLASSES,
+  ScenarioError,
+  Session,
+  TRACE_KINDS,
+  Timeline,
+  builtinScenario,
+  BUILTIN_SCENARIOS,
+  captureFromTrace,
+  captureInterfaces,
+  describeFrame,
+  describeTopology,
+  startCommand,
+} from '../engine/index.ts';
+import type { RunningCommand } from '../engine/index.ts';
+import type { ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
+import { PROTOCOL_VERSION } from './protocol.ts';
+import type { BatchCursor } from './batch.ts';
+import { collectBatch, newBatchCursor } from './batch.ts';
+import { frameSummary } from './summary.ts';
+
+interface Run {
+  readonly session: Session;
+  readonly timeline: Timeline;
+  readonly cursor: BatchCursor;
+  readonly commands: Map<number, RunningCommand>;
+  output: CommandOutput[];
+  exits: CommandExit[];
+  error: string | undefined;
+}
+
+export class EngineHost implements EngineApi {
+  private run: Run | null = null;
+  private nextCmd = 1;
+
+  protocolVersion(): number {
+    return PROTOCOL_VERSION;
+  }
+
+  scenarios(): ScenarioInfo[] {
+    return BUILTIN_SCENARIOS.map((s) => ({ name: s.name, title: s.title ?? s.name, description: s.description ?? '' }));
+  }
+
+  scenarioJson(): object {
+    return this.current().session.scenario;
+  }
+
+  load(scenario: string | object, seed?: number): LoadResult {
+    let input: unknown = scenario;
+    if (typeof scenario === 'string') {
+      input = builtinScenario(scenario);
+      if (!input) return { ok: false, error: `unknown scenario "${scenario}" (built-in: ${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')})` };
+    }
+    let session: Session;
+    const run: Partial<Run> = {};
+    try {
+      session = new Session(input, {
+        ...(seed !== undefined ? { seed } : {}),
+        onActionOutput: (host, line) => run.output?.push({ cmd: 0, t: session.world.now, line: `[${host}] ${line}` }),
+      });
+    } catch (e) {
+      if (e instanceof ScenarioError) return { ok: false, error: `scenario: ${e.message}` };
+      return { ok: false, error: (e as Error).message };
+    }
+    this.run = { session, timeline: new Timeline(session.world), cursor: newBatchCursor(), commands: new Map(), output: [], exits: [], error: undefined };
+    run.output = this.run.output;
+    const sc = session.scenario;
+    return {
+      ok: true,
+      scenarioName: sc.name,
+      title: sc.title || sc.name,
+      seed: session.world.seed,
+      stopTimeNs: session.stopTimeNs,
+      topology: describeTopology(session.world),
+      kinds: TRACE_KINDS,
+      protoClasses: PROTO_CLASSES,
+      hosts: session.world.nodes.filter((n) => n.kind !== 'switch').map((n) => n.name),
+      commands: session.registry.list().map((c) => ({ name: c.name, usage: c.usage })),
+      examples: sc.examples.map((e) => ({ host: e.host, command: e.command })),
+    };
+  }
+
+  private current(): Run {
+    if (!this.run) throw new Error('no scenario loaded');
+    return this.run;
+  }
+
+  advance(untilNs: number, maxEvents: number): AdvanceResult {
+    const run = this.current();
+    const { session } = run;
+    let idle = false;
+    if (run.error === undefined) {
+      try {
+        const why = session.advance(untilNs, Math.max(1, maxEvents));
+        idle = why === 'idle';
+      } catch (e) {
+        if (!(e instanceof BudgetExceeded)) throw e;
+        run.error = e.message;
+      }
+    }
+    const output = run.output;
+    const exits = run.exits;
+    run.output = [];
+    run.exits = [];
+    const result: AdvanceResult = { headNs: session.world.now, batch: collectBatch(session.world, run.cursor), output, exits, idle: idle || run.error !== undefined };
+    return run.error === undefined ? result : { ...result, error: run.error };
+  }
+
+  stateAt(timeNs: number): SerializedWorldState {
+    const s = this.current().timeline.stateAt(timeNs);
+    return {
+      timeNs: s.timeNs,
+      eventCount: s.eventCount,
+      neighbors: [...s.neighbors.values()],
+      macTables: [...s.macTables.values()],
+      natMappings: [...s.natMappings.values()],
+      routers: [...s.routers.values()],
+      pathMtu: [...s.pathMtu.values()],
+      inFlight: [...s.inFlight.values()],
+      running: [...s.running.entries()],
+    };
+  }
+
+  packet(uid: number): PacketDetail {
+    const packets = this.current().session.world.trace.packets;
+    if (!Number.isInteger(uid) || uid < 0 || uid >= packets.count) throw new RangeError(`no packet ${uid}`);
+    const bytes = packets.bytes(uid).slice();
+    return { uid, bytes, fields: describeFrame(bytes), summary: frameSummary(bytes), parent: packets.parentOf(uid), createdNs: packets.createdAt(uid) };
+  }
+
+  summaries(uids: readonly number[]): string[] {
+    const packets = this.current().session.world.trace.packets;
+    return uids.map((u) => (Number.isInteger(u) && u >= 0 && u < packets.count ? frameSummary(packets.bytes(u)) : ''));
+  }
+
+  exec(host: string, line: string): ExecResult {
+    const run = this.current();
+    if (run.error !== undefined) return { ok: false, error: run.error };
+    let node;
+    try {
+      node = run.session.host(host);
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+    const cmd = this.nextCmd++;
+    const world = run.session.world;
+    const running = startCommand(
+      run.session.registry,
+      world,
+      node,
+      line,
+      (l) => run.output.push({ cmd, t: world.now, line: l }),
+      (status) => {
+        run.exits.push({ cmd, t: world.now, status });
+        run.commands.delete(cmd);
+      },
+    );
+    if (!run.exits.some((e) => e.cmd === cmd)) run.commands.set(cmd, running);
+    return { ok: true, cmd, t: world.now };
+  }
+
+  input(cmd: number, data: string | null): void {
+    this.run?.commands.get(cmd)?.input(data);
+  }
+
+  interrupt(cmd: number): void {
+    this.run?.commands.get(cmd)?.interrupt();
+  }
+
+  complete(host: string, line: string): string[] {
+    const run = this.current();
+    const words = line.split(/\s+/);
+    const last = words[words.length - 1] ?? '';
+    if (words.length <= 1) return run.session.registry.names().filter((n) => n.startsWith(last));
+    const world = run.session.world;
+    const candidates = new Set<string>();
+    for (const [name, addrs] of world.hosts.byName) {
+      if (name !== host) candidates.add(name);
+      for (const a of addrs) candidates.add(a);
+    }
+    return [...candidates].filter((c) => c.startsWith(last)).sort();
+  }
+
+  exportCapture(format: 'pcap' | 'pcapng'): Uint8Array {
+    const { session } = this.current();
+    return captureFromTrace(session.world, captureInterfaces(session.world, session.scenario.capture), format);
+  }
+}

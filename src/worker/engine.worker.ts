@@ -1,0 +1,17 @@
+/**
+ * Web Worker entry: exposes an EngineHost over Comlink. Trace batches are transferred, not
+ * cloned (DESIGN.md: compact trace, no millions of objects crossing threads).
+ */
+import * as Comlink from 'comlink';
+import { EngineHost } from './engine-host.ts';
+import { batchTransferables } from './batch.ts';
+import type { AdvanceResult } from './protocol.ts';
+
+class TransferringHost extends EngineHost {
+  override advance(untilNs: number, maxEvents: number): AdvanceResult {
+    const r = super.advance(untilNs, maxEvents);
+    return Comlink.transfer(r, batchTransferables(r.batch));
+  }
+}
+
+Comlink.expose(new TransferringHost());

@@ -1,0 +1,167 @@
+/**
+ * The worker protocol, driven in Node exactly as the browser worker runs it: scenarios load
+ * with clear errors, the trace arrives in order as compact batches, terminal commands print
+ * what `stackscope exec` prints, and exported captures pass tshark.
+ */
+import { describe, expect, test } from 'vitest';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineHost } from '../../src/worker/engine-host.ts';
+import { PROTOCOL_VERSION } from '../../src/worker/protocol.ts';
+import type { CommandOutput } from '../../src/worker/protocol.ts';
+import { TraceBuffer } from '../../src/ui/trace/trace-buffer.ts';
+import { Session, builtinScenario, KIND_ID } from '../../src/engine/index.ts';
+import { analyzeCapture } from '../oracle/tshark.ts';
+
+function loaded(name: string, seed = 1): EngineHost {
+  const h = new EngineHost();
+  const r = h.load(name, seed);
+  if (!r.ok) throw new Error(r.error);
+  return h;
+}
+
+describe('engine worker protocol', () => {
+  test('speaks the current protocol version and lists the built-in scenarios', () => {
+    const h = new EngineHost();
+    expect(h.protocolVersion()).toBe(PROTOCOL_VERSION);
+    expect(h.scenarios().map((s) => s.name)).toContain('routed');
+  });
+
+  test('load describes the run: topology, hosts, commands, kinds, stop time', () => {
+    const h = new EngineHost();
+    const r = h.load('routed', 7);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.seed).toBe(7);
+    expect(r.topology.nodes.map((n) => n.name)).toContain('laptop');
+    expect(r.topology.links.length).toBeGreaterThan(3);
+    expect(r.hosts).toContain('laptop');
+    expect(r.hosts).not.toContain(r.topology.nodes.find((n) => n.kind === 'switch')?.name ?? '#none');
+    expect(r.commands.map((c) => c.name)).toEqual(expect.arrayContaining(['ping', 'traceroute']));
+    expect(r.kinds[KIND_ID['phy.txBegin']]!.name).toBe('phy.txBegin');
+    expect(r.stopTimeNs).toBeGreaterThan(0);
+  });
+
+  test('bad scenarios fail with one line naming the problem, not an exception', () => {
+    const h = new EngineHost();
+    expect(h.load('no-such')).toEqual({ ok: false, error: expect.stringContaining('unknown scenario "no-such"') });
+    const bad = { ...builtinScenario('lan')!, links: [{ a: 'alice:eth0', b: 'nowhere:eth0' }] };
+    const r = h.load(bad);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/nowhere/);
+    expect(h.load({ name: 'Bad Name' })).toEqual({ ok: false, error: expect.stringMatching(/^scenario: name: /) });
+  });
+
+  test('advance delivers the whole trace in order, in slices bounded by the event count', () => {
+    const h = loaded('routed');
+    const ui = new TraceBuffer();
+    let last = 0;
+    let slices = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const r = h.advance(30e9, 50);
+      slices++;
+      // 50 scheduler events; each records a handful of trace events at most.
+      expect(r.batch.time.length).toBeLessThanOrEqual(50 * 8);
+      ui.append(r.batch);
+      expect(r.headNs).toBeGreaterThanOrEqual(last);
+      last = r.headNs;
+      if (r.idle || r.headNs >= 30e9) break;
+    }
+    expect(slices).toBeGreaterThan(3);
+    // The same run made directly has exactly the same events and packets.
+    const direct = new Session(builtinScenario('routed')!, { seed: 1 });
+    direct.runUntil(last);
+    const ev = direct.world.trace.events;
+    expect(ui.length).toBe(ev.length);
+    expect(ui.packetCount).toBe(direct.world.trace.packets.count);
+    for (const i of [0, 1, Math.floor(ev.length / 2), ev.length - 1]) {
+      expect([ui.timeAt(i), ui.kindAt(i), ui.nodeAt(i), ui.pktAt(i), ui.aAt(i), ui.textAt(i)]).toEqual([ev.timeAt(i), ev.kindIdAt(i), ev.nodeAt(i), ev.pktAt(i), ev.aAt(i), ev.textAt(i)]);
+    }
+  });
+
+  test('a terminal command prints exactly what stackscope exec prints, timestamped in simulated time', () => {
+    const h = loaded('lan');
+    const started = h.exec('alice', 'ping -c 2 192.168.10.12');
+    expect(started.ok).toBe(true);
+    const out: CommandOutput[] = [];
+    let status: number | undefined;
+    for (let i = 0; i < 100 && status === undefined; i++) {
+      const r = h.advance(Infinity, 1000);
+      out.push(...r.output);
+      if (r.exits.length) status = r.exits[0]!.status;
+    }
+    expect(status).toBe(0);
+    const cli: string[] = [];
+    const s = new Session(builtinScenario('lan')!, { seed: 1 });
+    s.exec('alice', 'ping -c 2 192.168.10.12', (l) => cli.push(l));
+    if (!started.ok) return;
+    const mine = out.filter((o) => o.cmd === started.cmd);
+    expect(mine.map((o) => o.line)).toEqual(cli);
+    expect(mine[0]!.t).toBe(0);
+    expect(mine[1]!.t).toBeGreaterThan(0);
+  });
+
+  test('unknown hosts and commands are reported like a shell would', () => {
+    const h = loaded('lan');
+    expect(h.exec('nobody', 'ping x')).toEqual({ ok: false, error: expect.stringContaining('no host named "nobody"') });
+    const r = h.exec('alice', 'frobnicate');
+    expect(r.ok).toBe(true);
+    const a = h.advance(Infinity, 100);
+    expect(a.output.map((o) => o.line).join('\n')).toMatch(/frobnicate: command not found/);
+    expect(a.exits[0]?.status).toBe(127);
+  });
+
+  test('Ctrl-C interrupts a running command', () => {
+    const h = loaded('lan');
+    const r = h.exec('alice', 'ping 192.168.10.12');
+    if (!r.ok) throw new Error(r.error);
+    h.advance(3.5e9, 1e6);
+    h.interrupt(r.cmd);
+    const a = h.advance(3.6e9, 1e6);
+    expect(a.exits).toEqual([{ cmd: r.cmd, t: expect.any(Number), status: 0 }]);
+    expect(a.output.map((o) => o.line).join('\n')).toMatch(/--- 192\.168\.10\.12 ping statistics ---\n4 packets transmitted, 4 received/);
+  });
+
+  test('packet details: exact bytes, the field tree and a summary', () => {
+    const h = loaded('lan');
+    h.exec('alice', 'ping -c 1 192.168.10.12');
+    h.advance(Infinity, 1e5);
+    const p = h.packet(0);
+    expect(p.bytes.length).toBeGreaterThanOrEqual(42);
+    expect(p.fields[0]!.name).toMatch(/Ethernet/);
+    expect(p.summary.length).toBeGreaterThan(0);
+    expect(() => h.packet(1e9)).toThrow(/no packet/);
+  });
+
+  test('tab completion offers commands, then host names and addresses', () => {
+    const h = loaded('lan');
+    expect(h.complete('alice', 'tra')).toEqual(['traceroute']);
+    expect(h.complete('alice', 'ping b')).toContain('bob');
+    expect(h.complete('alice', 'ping 192.168.10.1')).toContain('192.168.10.12');
+  });
+
+  test('seeking state: neighbour caches at a past time', () => {
+    const h = loaded('lan');
+    h.exec('alice', 'ping -c 1 192.168.10.12');
+    h.advance(Infinity, 1e5);
+    expect(h.stateAt(0).neighbors).toEqual([]);
+    expect(h.stateAt(1e9).neighbors.length).toBeGreaterThan(0);
+  });
+
+  test('an exported capture of a run made through the worker passes tshark', async () => {
+    const h = loaded('routed');
+    h.exec('laptop', 'traceroute -n 203.0.113.10');
+    for (let i = 0; i < 1000 && !h.advance(Infinity, 5000).idle; i++);
+    const dir = mkdtempSync(join(tmpdir(), 'ss-worker-'));
+    for (const format of ['pcap', 'pcapng'] as const) {
+      const file = join(dir, `run.${format}`);
+      writeFileSync(file, h.exportCapture(format));
+      const a = await analyzeCapture(file);
+      expect(a.packets).toBeGreaterThan(20);
+      expect(a.expertErrors).toEqual([]);
+      expect(a.malformed).toBe(0);
+      expect(a.badChecksums).toBe(0);
+    }
+  });
+});
