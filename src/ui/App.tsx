@@ -60,6 +60,8 @@ export function App() {
   );
 
   useEffect(() => {
+    // A handle for end-to-end tests and curious learners (window.stackscope in the console).
+    (window as unknown as { stackscope?: LabController }).stackscope = lab;
     void lab.load(init.scenario ?? DEFAULT_SCENARIO, init.seed ?? 1, (init.t ?? 0) * 1e9).then((ok) => {
       if (ok && init.packet !== undefined && init.packet < lab.trace.packetCount) lab.store.getState().select({ packet: init.packet });
     });

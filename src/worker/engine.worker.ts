@@ -12,6 +12,13 @@ class TransferringHost extends EngineHost {
     const r = super.advance(untilNs, maxEvents);
     return Comlink.transfer(r, batchTransferables(r.batch));
   }
+
+  /** For end-to-end tests of crash recovery: fails the worker the way a real bug would. */
+  crashForTesting(): void {
+    setTimeout(() => {
+      throw new Error('simulated engine failure');
+    });
+  }
 }
 
 Comlink.expose(new TransferringHost());
