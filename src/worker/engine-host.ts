@@ -16,10 +16,12 @@ import {
   captureInterfaces,
   describeFrame,
   describeTopology,
+  formatMac,
+  IpNode,
   startCommand,
 } from '../engine/index.ts';
 import type { RunningCommand } from '../engine/index.ts';
-import type { ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
+import type { NodeState, ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
 import { PROTOCOL_VERSION } from './protocol.ts';
 import type { BatchCursor } from './batch.ts';
 import { collectBatch, newBatchCursor } from './batch.ts';
@@ -112,8 +114,8 @@ export class EngineHost implements EngineApi {
     return run.error === undefined ? result : { ...result, error: run.error };
   }
 
-  stateAt(timeNs: number): SerializedWorldState {
-    const s = this.current().timeline.stateAt(timeNs);
+  stateAt(timeNs: number, events?: number): SerializedWorldState {
+    const s = this.current().timeline.stateAt(timeNs, events);
     return {
       timeNs: s.timeNs,
       eventCount: s.eventCount,
@@ -124,6 +126,37 @@ export class EngineHost implements EngineApi {
       pathMtu: [...s.pathMtu.values()],
       inFlight: [...s.inFlight.values()],
       running: [...s.running.entries()],
+      sockets: [...s.sockets.values()],
+    };
+  }
+
+  nodeState(nodeId: number, timeNs: number, events?: number): NodeState {
+    const run = this.current();
+    const world = run.session.world;
+    const node = world.nodes[nodeId];
+    if (!node) throw new RangeError(`no node ${nodeId}`);
+    const s = run.timeline.stateAt(timeNs, events);
+    const ifName = (id: number) => world.ifaces[id]?.name ?? `if${id}`;
+    const mine = <T extends { node: number }>(m: Map<string, T>): T[] => [...m.values()].filter((v) => v.node === nodeId);
+    const routes: string[] = [];
+    if (node instanceof IpNode) {
+      const learned = new Set(mine(s.routers).map((r) => ifName(r.iface)));
+      for (const r of node.routes4.routes) routes.push(node.routes4.format(r));
+      for (const r of node.routes6.routes) if (r.origin !== 'ra' || learned.has(r.iface.name)) routes.push(node.routes6.format(r));
+    }
+    return {
+      node: nodeId,
+      name: node.name,
+      kind: node.kind,
+      timeNs: s.timeNs,
+      addresses: node.ifaces.map((i) => ({ iface: i.name, mac: formatMac(i.mac), addresses: i.describeAddresses() })),
+      routes,
+      neighbors: mine(s.neighbors).map((n) => ({ ip: n.ip, mac: formatMac(n.mac), iface: ifName(n.iface) })),
+      macTable: mine(s.macTables).map((m) => ({ mac: formatMac(m.mac), port: m.port })),
+      natMappings: mine(s.natMappings).map((m) => m.mapping),
+      pathMtu: mine(s.pathMtu).map((p) => ({ destination: p.destination, mtu: p.mtu })),
+      sockets: mine(s.sockets).map((k) => ({ connection: k.connection, state: k.state })),
+      running: s.running.get(nodeId) ?? null,
     };
   }
 

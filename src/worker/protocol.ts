@@ -110,6 +110,23 @@ export interface ScenarioInfo {
   readonly description: string;
 }
 
+/** One device as it is at a moment of the run (the node view; `ip`/`ss`-like tables). */
+export interface NodeState {
+  readonly node: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly timeNs: number;
+  readonly addresses: readonly { readonly iface: string; readonly mac: string; readonly addresses: readonly string[] }[];
+  /** `ip route` style lines, IPv4 then IPv6 (router-advertised routes only once learned). */
+  readonly routes: readonly string[];
+  readonly neighbors: readonly { readonly ip: string; readonly mac: string; readonly iface: string }[];
+  readonly macTable: readonly { readonly mac: string; readonly port: number }[];
+  readonly natMappings: readonly string[];
+  readonly pathMtu: readonly { readonly destination: string; readonly mtu: number }[];
+  readonly sockets: readonly { readonly connection: string; readonly state: string }[];
+  readonly running: string | null;
+}
+
 /** What the worker exposes (through Comlink; every method returns a promise on the UI side). */
 export interface EngineApi {
   protocolVersion(): number;
@@ -121,7 +138,9 @@ export interface EngineApi {
   load(scenario: string | object, seed?: number): LoadResult;
   /** Runs until `untilNs` or `maxEvents` events, whichever comes first; returns the new trace. */
   advance(untilNs: number, maxEvents: number): AdvanceResult;
-  stateAt(timeNs: number): SerializedWorldState;
+  stateAt(timeNs: number, events?: number): SerializedWorldState;
+  /** A device's tables at a moment (after the first `events` events when given). */
+  nodeState(node: number, timeNs: number, events?: number): NodeState;
   packet(uid: number): PacketDetail;
   /** One-line summaries for many packets (the event list, tcpdump view). */
   summaries(uids: readonly number[]): string[];

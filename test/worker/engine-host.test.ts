@@ -149,6 +149,34 @@ describe('engine worker protocol', () => {
     expect(h.stateAt(1e9).neighbors.length).toBeGreaterThan(0);
   });
 
+  test('node state at a time: addresses, routes, neighbours, NAT mappings and sockets as they were then', () => {
+    const h = new EngineHost();
+    const r = h.load('routed');
+    if (!r.ok) throw new Error(r.error);
+    h.exec('laptop', 'ping -c 1 203.0.113.10');
+    for (let i = 0; i < 100 && !h.advance(5e9, 5000).idle && i < 99; i++);
+    const laptop = r.topology.nodes.find((n) => n.name === 'laptop')!.id;
+    const before = h.nodeState(laptop, 0, 0);
+    expect(before.addresses[0]!.addresses.length).toBeGreaterThan(0);
+    expect(before.routes.some((l) => l.startsWith('default via'))).toBe(true);
+    expect(before.neighbors).toEqual([]);
+    const after = h.nodeState(laptop, 5e9);
+    expect(after.neighbors.length).toBe(1);
+    const nat = r.topology.nodes.find((n) => h.nodeState(n.id, 5e9).natMappings.length > 0);
+    expect(nat).toBeDefined();
+    expect(h.nodeState(nat!.id, 0).natMappings).toEqual([]);
+
+    const t = new EngineHost();
+    const tr = t.load('nagle');
+    if (!tr.ok) throw new Error(tr.error);
+    const done = t.advance(Infinity, 1e7);
+    const states = new Set<string>();
+    const nodes = tr.topology.nodes.map((n) => n.id);
+    for (let ns = 0; ns <= done.headNs; ns += done.headNs / 50) for (const n of nodes) for (const k of t.nodeState(n, ns).sockets) states.add(k.state);
+    expect(states).toContain('ESTABLISHED');
+    expect(states).toContain('TIME-WAIT');
+  });
+
   test('an exported capture of a run made through the worker passes tshark', async () => {
     const h = loaded('routed');
     h.exec('laptop', 'traceroute -n 203.0.113.10');

@@ -42,10 +42,12 @@ export interface WorldState {
   inFlight: Map<string, InFlight>;
   /** Commands running on hosts (by node id → command line). */
   running: Map<number, string>;
+  /** TCP connections that are not CLOSED, by "node/connection". */
+  sockets: Map<string, { node: number; connection: string; state: string }>;
 }
 
 function emptyState(): WorldState {
-  return { timeNs: 0, eventCount: 0, neighbors: new Map(), macTables: new Map(), natMappings: new Map(), routers: new Map(), pathMtu: new Map(), inFlight: new Map(), running: new Map() };
+  return { timeNs: 0, eventCount: 0, neighbors: new Map(), macTables: new Map(), natMappings: new Map(), routers: new Map(), pathMtu: new Map(), inFlight: new Map(), running: new Map(), sockets: new Map() };
 }
 
 function cloneState(s: WorldState): WorldState {
@@ -59,6 +61,7 @@ function cloneState(s: WorldState): WorldState {
     pathMtu: new Map(s.pathMtu),
     inFlight: new Map(s.inFlight),
     running: new Map(s.running),
+    sockets: new Map(s.sockets),
   };
 }
 
@@ -106,6 +109,16 @@ function apply(s: WorldState, ev: EventStore, i: number, world: World): void {
     case K['ip.pmtu.update']:
       s.pathMtu.set(`${node}/${e.text}`, { node, destination: e.text ?? '', mtu: e.a });
       break;
+    case K['tcp.state']: {
+      // text: "10.0.0.1:40000>10.0.0.2:80 SYN-SENT→ESTABLISHED"
+      const text = e.text ?? '';
+      const sp = text.lastIndexOf(' ');
+      const connection = text.slice(0, sp);
+      const to = text.slice(text.indexOf('→', sp) + 1);
+      if (to === 'CLOSED') s.sockets.delete(`${node}/${connection}`);
+      else s.sockets.set(`${node}/${connection}`, { node, connection, state: to });
+      break;
+    }
     case K['app.start']:
       s.running.set(node, e.text ?? '');
       break;
@@ -144,11 +157,14 @@ export class Timeline {
     return this.checkpoints.length;
   }
 
-  /** The observable state after every event with time <= t. */
-  stateAt(timeNs: number): WorldState {
+  /**
+   * The observable state after every event with time <= t, or after the first `events`
+   * events when given (stepping one event at a time among events at the same instant).
+   */
+  stateAt(timeNs: number, events?: number): WorldState {
     this.sync();
     const ev = this.world.trace.events;
-    const upto = ev.upperBound(timeNs);
+    const upto = events === undefined ? ev.upperBound(timeNs) : Math.max(0, Math.min(events, ev.length));
     const cp = this.checkpoints[Math.min(Math.floor(upto / this.interval), this.checkpoints.length - 1)]!;
     const s = cloneState(cp);
     for (let i = cp.eventCount; i < upto; i++) apply(s, ev, i, this.world);

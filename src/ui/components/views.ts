@@ -15,6 +15,7 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   inspector: 'Packet inspector',
   events: 'Events',
   charts: 'Charts',
+  node: 'Device tables',
   terminal: 'Terminal',
 };
 
