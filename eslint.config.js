@@ -58,6 +58,7 @@ export default tseslint.config(
   {
     // UI and embed: engine *types* only, and only through src/engine/index.ts.
     files: ['src/ui/**/*.{ts,tsx}', 'src/embed/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: engineDeepImports, message: 'Import the engine only through src/engine/index.ts.' }] }],

@@ -25,6 +25,8 @@ export { Timeline } from './trace/timeline.ts';
 export type { WorldState } from './trace/timeline.ts';
 export { World } from './net/world.ts';
 export { formatMac } from './wire/addr.ts';
+export { classifyFrame, matches as matchesPacket } from './net/classify.ts';
+export type { PacketMatch } from './net/classify.ts';
 export { IpNode } from './stack/host.ts';
 export { describeTopology, protoClassOf, PROTO_CLASSES } from './net/topology.ts';
 export type { Topology, TopologyNode, TopologyLink, TopologyIface, ProtoClass } from './net/topology.ts';

@@ -21,11 +21,13 @@ import {
   startCommand,
 } from '../engine/index.ts';
 import type { RunningCommand } from '../engine/index.ts';
-import type { NodeState, ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
+import type { FaultResult, NodeState, ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
 import { PROTOCOL_VERSION } from './protocol.ts';
 import type { BatchCursor } from './batch.ts';
 import { collectBatch, newBatchCursor } from './batch.ts';
 import { frameSummary } from './summary.ts';
+import { faultScenario } from './fault.ts';
+import type { FaultAction, TypedCommand } from './fault.ts';
 
 interface Run {
   readonly session: Session;
@@ -35,6 +37,8 @@ interface Run {
   output: CommandOutput[];
   exits: CommandExit[];
   error: string | undefined;
+  /** Terminal commands typed in this run (become scripted actions when the scenario is saved). */
+  readonly typed: TypedCommand[];
 }
 
 export class EngineHost implements EngineApi {
@@ -70,7 +74,7 @@ export class EngineHost implements EngineApi {
       if (e instanceof ScenarioError) return { ok: false, error: `scenario: ${e.message}` };
       return { ok: false, error: (e as Error).message };
     }
-    this.run = { session, timeline: new Timeline(session.world), cursor: newBatchCursor(), commands: new Map(), output: [], exits: [], error: undefined };
+    this.run = { session, timeline: new Timeline(session.world), cursor: newBatchCursor(), commands: new Map(), output: [], exits: [], error: undefined, typed: [] };
     run.output = this.run.output;
     const sc = session.scenario;
     return {
@@ -183,6 +187,7 @@ export class EngineHost implements EngineApi {
     }
     const cmd = this.nextCmd++;
     const world = run.session.world;
+    run.typed.push({ atNs: world.now, host, command: line });
     const running = startCommand(
       run.session.registry,
       world,
@@ -196,6 +201,26 @@ export class EngineHost implements EngineApi {
     );
     if (!run.exits.some((e) => e.cmd === cmd)) run.commands.set(cmd, running);
     return { ok: true, cmd, t: world.now };
+  }
+
+  validateScenario(scenario: object): string | null {
+    try {
+      // Building the world checks what the schema cannot (endpoints exist, addresses fit).
+      new Session(scenario, { skipActions: true });
+      return null;
+    } catch (e) {
+      return e instanceof ScenarioError ? `scenario: ${e.message}` : (e as Error).message;
+    }
+  }
+
+  injectFault(uid: number, action: FaultAction, delayNs?: number, link?: number): FaultResult {
+    const run = this.current();
+    try {
+      const r = faultScenario(run.session, run.typed, uid, action, delayNs, link);
+      return { ok: true, scenario: r.scenario, description: r.description };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
   }
 
   input(cmd: number, data: string | null): void {

@@ -127,6 +127,8 @@ export interface NodeState {
   readonly running: string | null;
 }
 
+export type FaultResult = { readonly ok: true; readonly scenario: object; readonly description: string } | { readonly ok: false; readonly error: string };
+
 /** What the worker exposes (through Comlink; every method returns a promise on the UI side). */
 export interface EngineApi {
   protocolVersion(): number;
@@ -153,4 +155,12 @@ export interface EngineApi {
   /** Tab completion candidates for a partial command line on a host. */
   complete(host: string, line: string): string[];
   exportCapture(format: 'pcap' | 'pcapng'): Uint8Array;
+  /**
+   * The current scenario with a rule that drops/delays/corrupts this packet at the hop where
+   * it was sent (on `link` when it crossed several), and the terminal commands typed so far as
+   * scripted actions: load it to see the run again with the fault.
+   */
+  /** Checks a scenario without loading it: null when it would load, else the one-line error. */
+  validateScenario(scenario: object): string | null;
+  injectFault(uid: number, action: 'drop' | 'delay' | 'corrupt', delayNs?: number, link?: number): FaultResult;
 }

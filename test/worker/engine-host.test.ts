@@ -11,7 +11,7 @@ import { EngineHost } from '../../src/worker/engine-host.ts';
 import { PROTOCOL_VERSION } from '../../src/worker/protocol.ts';
 import type { CommandOutput } from '../../src/worker/protocol.ts';
 import { TraceBuffer } from '../../src/ui/trace/trace-buffer.ts';
-import { Session, builtinScenario, KIND_ID } from '../../src/engine/index.ts';
+import { Session, builtinScenario, classifyFrame, KIND_ID } from '../../src/engine/index.ts';
 import { analyzeCapture } from '../oracle/tshark.ts';
 
 function loaded(name: string, seed = 1): EngineHost {
@@ -175,6 +175,51 @@ describe('engine worker protocol', () => {
     for (let ns = 0; ns <= done.headNs; ns += done.headNs / 50) for (const n of nodes) for (const k of t.nodeState(n, ns).sockets) states.add(k.state);
     expect(states).toContain('ESTABLISHED');
     expect(states).toContain('TIME-WAIT');
+  });
+
+  test('fault injection: dropping the second echo request at the first hop makes ping lose exactly it, reproducibly', () => {
+    const h = loaded('lan');
+    h.exec('alice', 'ping -c 3 192.168.10.13');
+    const out: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const r = h.advance(Infinity, 10_000);
+      out.push(...r.output.filter((o) => o.cmd !== 0).map((o) => o.line));
+      if (r.exits.length) break;
+    }
+    expect(out.join('\n')).toMatch(/3 received/);
+    // Find the second echo request alice sent (by its summary), and drop it where alice sent it.
+    const uids: number[] = [];
+    for (let u = 0; ; u++) {
+      let p;
+      try {
+        p = h.packet(u);
+      } catch {
+        break;
+      }
+      const c = classifyFrame(p.bytes);
+      if (c.protocol === 'icmp' && c.icmpType === 8 && c.dst === '192.168.10.13' && p.parent === -1) uids.push(u);
+    }
+    expect(uids.length).toBe(3);
+    const f = h.injectFault(uids[1]!, 'drop');
+    if (!f.ok) throw new Error(f.error);
+    expect(f.description).toMatch(/drop packet/);
+    // The saved scenario replays the typed command as an action and drops exactly that request.
+    const again = new EngineHost();
+    const r = again.load(f.scenario, 1);
+    if (!r.ok) throw new Error(r.error);
+    const lines: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const a = again.advance(Infinity, 10_000);
+      lines.push(...a.output.map((o) => o.line));
+      if (a.idle) break;
+    }
+    const text = lines.join('\n');
+    const carol = lines.filter((l) => l.includes('192.168.10.13')).join('\n');
+    expect(carol).toMatch(/from 192\.168\.10\.13: icmp_seq=1 /);
+    expect(carol).not.toMatch(/icmp_seq=2 /);
+    expect(carol).toMatch(/from 192\.168\.10\.13: icmp_seq=3 /);
+    expect(text).toMatch(/3 packets transmitted, 2 received, 33\.3333% packet loss/);
+    expect(h.injectFault(1e9, 'drop')).toEqual({ ok: false, error: expect.stringContaining('never sent') });
   });
 
   test('an exported capture of a run made through the worker passes tshark', async () => {

@@ -16,6 +16,7 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   events: 'Events',
   charts: 'Charts',
   node: 'Device tables',
+  editor: 'Scenario editor',
   terminal: 'Terminal',
 };
 

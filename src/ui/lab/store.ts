@@ -11,9 +11,9 @@ import type { LoadOk } from '../../worker/protocol.ts';
 
 export type LabStatus = 'starting' | 'loading' | 'ready' | 'error' | 'crashed';
 
-export type ViewId = 'topology' | 'layers' | 'ladder' | 'inspector' | 'events' | 'charts' | 'node' | 'terminal';
+export type ViewId = 'topology' | 'layers' | 'ladder' | 'inspector' | 'events' | 'charts' | 'node' | 'editor' | 'terminal';
 
-export const ALL_VIEWS: readonly ViewId[] = ['topology', 'ladder', 'inspector', 'events', 'layers', 'charts', 'node', 'terminal'];
+export const ALL_VIEWS: readonly ViewId[] = ['topology', 'ladder', 'inspector', 'events', 'layers', 'charts', 'node', 'editor', 'terminal'];
 
 /** Playback speed: simulated seconds per wall second; 'max' = as fast as the engine runs. */
 export type Speed = number | 'max';
