@@ -3,7 +3,7 @@
  * (scenario, seed, cursor, views, selection, host, theme) lives in the URL fragment and is
  * autosaved locally, so a reload or a shared link restores it exactly.
  */
-import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { LabController } from './lab/controller.ts';
 import { LabContext, useLab } from './lab/context.ts';
 import { ALL_VIEWS } from './lab/store.ts';
@@ -11,8 +11,13 @@ import type { ViewId } from './lab/store.ts';
 import { decodeState, encodeState } from './lab/url-state.ts';
 import type { SharedState } from './lab/url-state.ts';
 import { TransportBar } from './components/TransportBar.tsx';
-import { VIEW_TITLES, viewComponent } from './components/views.ts';
+import { VIEW_TITLES } from './components/views.ts';
+import { StatusBanner, ViewGrid } from './components/ViewGrid.tsx';
 import type { ScenarioInfo } from '../worker/protocol.ts';
+import { CompareApp } from './compare/CompareApp.tsx';
+import type { CompareInit } from './compare/CompareApp.tsx';
+import { KNOBS } from './compare/knobs.ts';
+import type { Knob } from './compare/knobs.ts';
 
 const AUTOSAVE_KEY = 'stackscope:lab:v1';
 const DEFAULT_SCENARIO = 'routed';
@@ -46,7 +51,21 @@ function isTyping(target: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || el.isContentEditable;
 }
 
+/** Compare mode (`#compare=1&knob=cc&value=bbr&s=…`): two runs side by side. */
+function compareInit(): CompareInit | null {
+  const p = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+  if (p.get('compare') !== '1') return null;
+  const st = decodeState(window.location.hash);
+  const knob = (KNOBS.find((k) => k.knob === p.get('knob'))?.knob ?? 'seed') as Knob;
+  return { scenario: st.scenario ?? DEFAULT_SCENARIO, seed: st.seed ?? 1, knob, value: p.get('value') ?? String((st.seed ?? 1) + 1), views: st.views ?? ['topology', 'charts'] };
+}
+
 export function App() {
+  const compare = useMemo(compareInit, []);
+  return compare ? <CompareApp init={compare} /> : <SingleApp />;
+}
+
+function SingleApp() {
   const init = useMemo(initialState, []);
   const lab = useMemo(
     () =>
@@ -201,7 +220,7 @@ function Header({ lab }: { lab: LabController }) {
       </div>
       <label>
         Scenario{' '}
-        <select value={current} onChange={(e) => void lab.load(e.target.value, seed)} aria-describedby="ss-scenario-desc">
+        <select value={current} onChange={(e) => void lab.load(e.target.value, seed)} aria-label="Scenario" aria-describedby="ss-scenario-desc">
           {current === 'custom' && <option value="custom">{run?.title ?? 'Imported scenario'}</option>}
           {scenarios.length === 0 && current !== 'custom' && <option value={current}>{current}</option>}
           {scenarios.map((s) => (
@@ -268,6 +287,16 @@ function Header({ lab }: { lab: LabController }) {
       <button type="button" onClick={() => void share()}>
         Share link
       </button>
+      <button
+        type="button"
+        onClick={() => {
+          if (scenario === null) return;
+          window.location.hash = `compare=1&knob=seed&value=${seed + 1}&${encodeState({ scenario, seed, t: 0, views: ['topology', 'charts'] })}`;
+          window.location.reload();
+        }}
+      >
+        Compare…
+      </button>
       <span role="status" className="ss-muted">
         {copied}
       </span>
@@ -286,64 +315,3 @@ function Header({ lab }: { lab: LabController }) {
   );
 }
 
-function StatusBanner({ lab }: { lab: LabController }) {
-  const status = useLab((s) => s.status);
-  const message = useLab((s) => s.message);
-  if (status === 'loading' || status === 'starting') {
-    return (
-      <p className="ss-banner" role="status">
-        Loading the scenario…
-      </p>
-    );
-  }
-  if (!message) return null;
-  return (
-    <div className={`ss-banner ss-banner-${status === 'ready' ? 'warn' : 'error'}`} role="alert">
-      <span>{message}</span>
-      {status === 'crashed' && (
-        <button type="button" onClick={() => void lab.restart()}>
-          Restart engine
-        </button>
-      )}
-      {status === 'error' && (
-        <button type="button" onClick={() => void lab.load('routed', 1)}>
-          Load the default scenario
-        </button>
-      )}
-    </div>
-  );
-}
-
-function ViewGrid() {
-  const views = useLab((s) => s.views);
-  const ready = useLab((s) => s.status === 'ready');
-  const toggleView = useLab((s) => s.toggleView);
-  if (!ready) return <main className="ss-grid" aria-busy="true" />;
-  return (
-    <main className="ss-grid">
-      {views.length === 0 && <p className="ss-muted">No views open: choose some from the Views menu.</p>}
-      {views.map((id) => {
-        const View = viewComponent(id);
-        return (
-          <section key={id} className={`ss-panel ss-panel-${id}`} aria-labelledby={`ss-panel-title-${id}`}>
-            <header className="ss-panel-header">
-              <h2 id={`ss-panel-title-${id}`}>{VIEW_TITLES[id]}</h2>
-              <button type="button" className="ss-panel-close" onClick={() => toggleView(id)} aria-label={`Close ${VIEW_TITLES[id]}`}>
-                ×
-              </button>
-            </header>
-            <div className="ss-panel-body">
-              {View ? (
-                <Suspense fallback={<p className="ss-muted">Loading {VIEW_TITLES[id]}…</p>}>
-                  <View />
-                </Suspense>
-              ) : (
-                <p className="ss-muted">This view is not available in this build.</p>
-              )}
-            </div>
-          </section>
-        );
-      })}
-    </main>
-  );
-}

@@ -62,7 +62,7 @@ export function TransportBar({ lab }: { lab: LabController }) {
       </output>
       <label className="ss-speed">
         Speed{' '}
-        <select value={String(speed)} onChange={(e) => setState({ speed: (e.target.value === 'max' ? 'max' : Number(e.target.value)) as Speed })}>
+        <select value={String(speed)} aria-label="Speed" onChange={(e) => setState({ speed: (e.target.value === 'max' ? 'max' : Number(e.target.value)) as Speed })}>
           {SPEEDS.map((s) => (
             <option key={String(s)} value={String(s)}>
               {formatSpeed(s)}

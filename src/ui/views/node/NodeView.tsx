@@ -3,7 +3,7 @@
  * NDP) cache, switch MAC table, NAT mappings, path MTUs and TCP connections. Rewinding the
  * cursor shows the tables as they were (the worker rebuilds them from the trace).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLab, useLabContext } from '../../lab/context.ts';
 import type { NodeState } from '../../../worker/protocol.ts';
 import './node.css';
@@ -22,11 +22,16 @@ export default function NodeView() {
   const nodeId = selected ?? topology?.nodes.find((n) => n.kind === 'host')?.id ?? null;
   const [state, setState] = useState<NodeState | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const lastQuery = useRef(0);
 
   useEffect(() => {
     if (nodeId === null || !lab.engine) return undefined;
     let cancelled = false;
+    // Throttle (not debounce): during playback the cursor moves every frame, and the tables
+    // must still refresh a few times a second.
+    const wait = Math.max(0, lastQuery.current + THROTTLE_MS - performance.now());
     const timer = setTimeout(() => {
+      lastQuery.current = performance.now();
       lab.engine!.api.nodeState(nodeId, cursorNs, cursorEvents).then(
         (s) => {
           if (!cancelled) {
@@ -36,7 +41,7 @@ export default function NodeView() {
         },
         (e: Error) => !cancelled && setError(e.message),
       );
-    }, THROTTLE_MS);
+    }, wait);
     return () => {
       cancelled = true;
       clearTimeout(timer);
@@ -48,7 +53,7 @@ export default function NodeView() {
     <div className="ss-node">
       <label className="ss-node-pick">
         Device{' '}
-        <select value={nodeId ?? ''} onChange={(e) => select({ node: Number(e.target.value) })}>
+        <select value={nodeId ?? ''} onChange={(e) => select({ node: Number(e.target.value) })} aria-label="Device">
           {topology.nodes.map((n) => (
             <option key={n.id} value={n.id}>
               {n.name} ({n.kind})

@@ -55,7 +55,6 @@ export default function TerminalView() {
     const prompt = `${host}:~$ `;
     const ed = new LineEditor();
     let running: number | null = null;
-    let pendingStart = false;
     const redraw = () => {
       term.write('\r\x1b[2K' + prompt + ed.line);
       const back = ed.line.length - ed.cursor;
@@ -92,9 +91,7 @@ export default function TerminalView() {
         term.writeln('Keys: ↑/↓ history, Tab completion, Ctrl-C interrupt, Ctrl-D end of input, Ctrl-L clear.');
         return showPrompt();
       }
-      pendingStart = true;
       const r = await backend.exec(host, line);
-      pendingStart = false;
       if (!r.ok) {
         term.writeln(r.error);
         return showPrompt();
@@ -102,8 +99,13 @@ export default function TerminalView() {
       running = r.cmd;
     };
 
-    const onData = term.onData(async (data) => {
-      if (pendingStart) return;
+    // Keys are handled one at a time, in order: a Tab completion waiting for the engine must
+    // not let the next keys overtake it.
+    let queue: Promise<unknown> = Promise.resolve();
+    const onData = term.onData((data) => {
+      queue = queue.then(() => handleKey(data)).catch(() => {});
+    });
+    const handleKey = async (data: string): Promise<unknown> => {
       if (running !== null) {
         // A command is running: keys go to it (Ctrl-C interrupts, Ctrl-D closes its input).
         if (data === '\x03') {
@@ -158,8 +160,7 @@ export default function TerminalView() {
         default:
           return undefined;
       }
-    });
-    term.focus();
+    };
     return () => {
       onData.dispose();
       unsubscribe();

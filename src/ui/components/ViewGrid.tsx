@@ -1,0 +1,72 @@
+/**
+ * The lab's status line (loading, errors, a crashed engine with its restart button) and the
+ * grid of open views. Shared by the single-run app and the side-by-side compare mode.
+ */
+import { Suspense } from 'react';
+import type { LabController } from '../lab/controller.ts';
+import { useLab } from '../lab/context.ts';
+import { VIEW_TITLES, viewComponent } from './views.ts';
+
+export function StatusBanner({ lab }: { lab: LabController }) {
+  const status = useLab((s) => s.status);
+  const message = useLab((s) => s.message);
+  if (status === 'loading' || status === 'starting') {
+    return (
+      <p className="ss-banner" role="status">
+        Loading the scenario…
+      </p>
+    );
+  }
+  if (!message) return null;
+  return (
+    <div className={`ss-banner ss-banner-${status === 'ready' ? 'warn' : 'error'}`} role="alert">
+      <span>{message}</span>
+      {status === 'crashed' && (
+        <button type="button" onClick={() => void lab.restart()}>
+          Restart engine
+        </button>
+      )}
+      {status === 'error' && (
+        <button type="button" onClick={() => void lab.load('routed', 1)}>
+          Load the default scenario
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function ViewGrid() {
+  const views = useLab((s) => s.views);
+  const loaded = useLab((s) => s.run !== null);
+  const busy = useLab((s) => s.status === 'loading' || s.status === 'starting');
+  const toggleView = useLab((s) => s.toggleView);
+  // Views stay mounted while a new run loads (their own state, e.g. an editor message, survives).
+  if (!loaded) return <main className="ss-grid" aria-busy="true" />;
+  return (
+    <main className="ss-grid" aria-busy={busy}>
+      {views.length === 0 && <p className="ss-muted">No views open: choose some from the Views menu.</p>}
+      {views.map((id) => {
+        const View = viewComponent(id);
+        return (
+          <section key={id} className={`ss-panel ss-panel-${id}`} aria-labelledby={`ss-panel-title-${id}`}>
+            <header className="ss-panel-header">
+              <h2 id={`ss-panel-title-${id}`}>{VIEW_TITLES[id]}</h2>
+              <button type="button" className="ss-panel-close" onClick={() => toggleView(id)} aria-label={`Close ${VIEW_TITLES[id]}`}>
+                ×
+              </button>
+            </header>
+            <div className="ss-panel-body">
+              {View ? (
+                <Suspense fallback={<p className="ss-muted">Loading {VIEW_TITLES[id]}…</p>}>
+                  <View />
+                </Suspense>
+              ) : (
+                <p className="ss-muted">This view is not available in this build.</p>
+              )}
+            </div>
+          </section>
+        );
+      })}
+    </main>
+  );
+}
