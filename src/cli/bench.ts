@@ -7,23 +7,26 @@
 import { performance } from 'node:perf_hooks';
 import { KIND_ID, Session, Timeline, builtinScenario } from '../engine/index.ts';
 import { CliError } from './load.ts';
+import { BROWSER_BENCHES, runBrowserBench } from './bench-browser.ts';
 
 type Out = (line: string) => void;
 
+/** The busy 60 s LAN shared by the events, seek and browser seek benchmarks. */
+export function busyLanScenario(): object {
+  return {
+    ...builtinScenario('lan')!,
+    name: 'busy-lan',
+    stopTime: '60s',
+    actions: [
+      { at: '1s', host: 'alice', command: 'ping -q -i 0.005 -c 11800 192.168.10.12' },
+      { at: '1s', host: 'bob', command: 'ping -q -i 0.01 -c 5900 192.168.10.13' },
+      { at: '1s', host: 'carol', command: 'ping -q -i 0.02 -s 1400 -c 2950 192.168.10.11' },
+    ],
+  };
+}
+
 function busyLan(): Session {
-  const base = builtinScenario('lan')!;
-  return new Session(
-    {
-      ...base,
-      stopTime: '60s',
-      actions: [
-        { at: '1s', host: 'alice', command: 'ping -q -i 0.005 -c 11800 192.168.10.12' },
-        { at: '1s', host: 'bob', command: 'ping -q -i 0.01 -c 5900 192.168.10.13' },
-        { at: '1s', host: 'carol', command: 'ping -q -i 0.02 -s 1400 -c 2950 192.168.10.11' },
-      ],
-    },
-    {},
-  );
+  return new Session(busyLanScenario(), {});
 }
 
 function benchEvents(out: Out): Session {
@@ -101,9 +104,10 @@ function benchTcpBulk(out: Out): void {
 
 export async function runBench(args: string[], out: Out): Promise<number> {
   const name = args[0];
-  const known = ['events', 'seek', 'tcp-bulk'];
+  const known = ['events', 'seek', 'tcp-bulk', ...BROWSER_BENCHES];
   if (name !== undefined && !known.includes(name)) throw new CliError(`unknown benchmark "${name}" (available: ${known.join(', ')})`, 2);
   out(`stackscope bench — node ${process.version}, ${process.arch}`);
+  if (name !== undefined && BROWSER_BENCHES.includes(name)) return runBrowserBench(name, out);
   let s: Session | undefined;
   if (name === undefined || name === 'events') s = benchEvents(out);
   if (name === undefined || name === 'seek') benchSeek(out, s);
