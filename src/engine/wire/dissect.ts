@@ -16,6 +16,10 @@ import { describeUdp } from './udp.ts';
 import { describeTcp } from './tcp.ts';
 import type { PseudoHeader } from './checksum.ts';
 import { readIpv4 } from './addr.ts';
+import { describeDns, describeDnsTcp } from './dns/describe.ts';
+
+/** Well-known DNS port (RFC 1035 §4.2). */
+const DNS_PORT = 53;
 
 /** One node per layer, outermost first. Byte ranges are absolute within `frame`. */
 export function describeFrame(frame: Uint8Array): FieldNode[] {
@@ -92,18 +96,24 @@ function describeUpper(protocol: number, upper: Uint8Array, base: number, pseudo
       return [withQuoted(node, upper, base, true)];
     }
     case IPPROTO.UDP:
-      return udpOrTcp(describeUdp(upper, base, pseudo), upper, base, 8);
+      return udpOrTcp(describeUdp(upper, base, pseudo), upper, base, 8, 'udp');
     case IPPROTO.TCP:
-      return udpOrTcp(describeTcp(upper, base, pseudo), upper, base, upper.length >= 13 ? (upper[12]! >> 4) * 4 : upper.length);
+      return udpOrTcp(describeTcp(upper, base, pseudo), upper, base, upper.length >= 13 ? (upper[12]! >> 4) * 4 : upper.length, 'tcp');
     default:
       void v6;
       return upper.length ? [data(upper, base)] : [];
   }
 }
 
-function udpOrTcp(node: FieldNode, upper: Uint8Array, base: number, headerLen: number): FieldNode[] {
+function udpOrTcp(node: FieldNode, upper: Uint8Array, base: number, headerLen: number, proto: 'udp' | 'tcp'): FieldNode[] {
   const payload = upper.subarray(Math.min(headerLen, upper.length));
-  return payload.length ? [node, data(payload, base + headerLen)] : [node];
+  if (!payload.length) return [node];
+  const isDns = upper.length >= 4 && (((upper[0]! << 8) | upper[1]!) === DNS_PORT || ((upper[2]! << 8) | upper[3]!) === DNS_PORT);
+  if (!isDns) return [node, data(payload, base + headerLen)];
+  if (proto === 'tcp') return [node, describeDnsTcp(payload, base + headerLen)];
+  const udpLen = (upper[4]! << 8) | upper[5]!; // bytes past the UDP Length are not the message
+  const msg = udpLen >= 8 && udpLen <= upper.length ? upper.subarray(8, udpLen) : payload;
+  return [node, describeDns(msg, base + headerLen)];
 }
 
 /** ICMP errors (v4 types 3, 4, 5, 11, 12; v6 types 1–4) quote the offending packet from byte 8. */
