@@ -51,7 +51,7 @@ function pct(xs: number[], q: number): number {
 }
 
 interface PageLab {
-  store: { getState(): { status: string; headNs: number; cursorNs: number; idle: boolean; set(p: object): void } };
+  store: { getState(): { status: string; headNs: number; cursorNs: number; idle: boolean; playing: boolean; set(p: object): void } };
   trace: { length: number };
   play(): void;
   pause(): void;
@@ -95,8 +95,8 @@ async function benchUi(out: Out): Promise<void> {
     });
     await page.waitForFunction(() => {
       const s = window.stackscope.store.getState();
-      return s.idle && s.headNs >= 14e9;
-    }, undefined, { timeout: 180_000, polling: 250 });
+      return !s.playing && s.headNs >= 14e9;
+    }, undefined, { timeout: 300_000, polling: 250 });
     const wall = (Date.now() - t0) / 1000;
     const r = await page.evaluate(() => ({ long: [...window.__longtasks], frames: [...window.__frames], events: window.stackscope.trace.length, head: window.stackscope.store.getState().headNs }));
     out('ui: tcp-bulk (100 Mbit/s, 10 s transfer) played as fast as possible, views open: topology, ladder, events, charts, inspector');

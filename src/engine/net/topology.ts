@@ -88,8 +88,8 @@ export function protoClassOf(f: Uint8Array): number {
   }
   off += 2;
   if (type === 0x0806) return 1;
-  let l4 = -1;
-  let l4off = 0;
+  let l4: number;
+  let l4off: number;
   if (type === 0x0800) {
     if (f.length < off + 20) return 2;
     const fragOff = ((f[off + 6]! & 0x1f) << 8) | f[off + 7]!;

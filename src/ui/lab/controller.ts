@@ -39,6 +39,8 @@ export class LabController implements Lab {
   private raf = 0;
   private lastFrame = 0;
   private loadToken = 0;
+  /** Terminal commands started and not yet exited: playback goes past the stop time for them. */
+  private userCommands = 0;
 
   constructor(init: Partial<LabState> = {}, private readonly clientOpts: EngineClientOptions = {}) {
     this.store = createLabStore(init);
@@ -69,6 +71,7 @@ export class LabController implements Lab {
       this.trace.reset(r.kinds as TraceKindInfo[], r.protoClasses);
       this.queuedOutput = [];
       this.queuedExits = [];
+      this.userCommands = 0;
       const host = this.s.terminalHost && r.hosts.includes(this.s.terminalHost) ? this.s.terminalHost : (r.hosts.find((h) => r.topology.nodes.find((n) => n.name === h)?.kind === 'host') ?? r.hosts[0] ?? null);
       this.s.set({ status: 'ready', run: r, topology: r.topology, seed: r.seed, headNs: 0, idle: false, cursorNs: 0, cursorEvents: 0, traceVersion: this.trace.version, terminalHost: host, message: null });
       this.s.clearSelection();
@@ -121,6 +124,7 @@ export class LabController implements Lab {
     this.trace.append(r.batch);
     this.queuedOutput.push(...r.output);
     this.queuedExits.push(...r.exits);
+    this.userCommands = Math.max(0, this.userCommands - r.exits.length);
     this.s.set({ headNs: r.headNs, idle: r.idle, traceVersion: this.trace.version, ...(r.error ? { message: r.error } : {}) });
     if (r.error) this.pause();
     this.deliver();
@@ -150,12 +154,24 @@ export class LabController implements Lab {
 
   /** End of the timeline the user can scrub to: what is simulated, at least the scenario's stop time. */
   get endNs(): number {
-    return Math.max(this.s.headNs, this.s.run?.stopTimeNs ?? 0);
+    return Math.max(this.s.headNs, this.stopNs);
+  }
+
+  private get stopNs(): number {
+    return this.s.run?.stopTimeNs ?? 0;
+  }
+
+  /**
+   * Where playback ends: the scenario's stop time, or later while a terminal command runs
+   * (periodic timers — ARP ageing, a listening server — would otherwise keep a run going forever).
+   */
+  private get playLimit(): number {
+    return this.userCommands > 0 ? Infinity : Math.max(this.stopNs, this.s.headNs);
   }
 
   play(): void {
     if (this.s.status !== 'ready') return;
-    if (this.s.idle && this.s.cursorNs >= this.endNs) this.s.seekTime(0, 0);
+    if (this.userCommands === 0 && this.s.cursorNs >= this.endNs) this.s.seekTime(0, 0);
     this.s.set({ playing: true });
     this.lastFrame = 0;
     if (!this.raf) this.raf = requestAnimationFrame((t) => this.frame(t));
@@ -178,17 +194,19 @@ export class LabController implements Lab {
     if (!st.playing || st.status !== 'ready') return;
     const dtMs = this.lastFrame ? Math.min(now - this.lastFrame, 100) : 0;
     this.lastFrame = now;
+    const limit = this.userCommands > 0 ? Infinity : this.stopNs;
     if (st.speed === 'max') {
-      if (!this.inFlight && !(st.idle && st.headNs >= this.endNs)) void this.advance(Infinity);
+      if (!this.inFlight && !st.idle && st.headNs < limit) void this.advance(limit);
       this.setCursor(st.headNs);
-      if (st.idle && st.headNs >= this.endNs && !this.inFlight) this.pause();
+      if (!this.inFlight && (st.idle || st.headNs >= limit)) this.pause();
     } else {
       const target = st.cursorNs + dtMs * 1e6 * st.speed;
-      const ahead = target + LOOKAHEAD_WALL_S * 1e9 * st.speed;
+      const ahead = Math.min(target + LOOKAHEAD_WALL_S * 1e9 * st.speed, Math.max(limit, target));
       if (st.headNs < ahead && !this.inFlight) void this.advance(ahead);
       this.setCursor(Math.min(target, st.headNs));
-      if (st.idle && st.cursorNs >= this.endNs) {
-        this.setCursor(this.endNs);
+      const end = Math.max(this.playLimit, this.s.headNs);
+      if (this.userCommands === 0 && this.s.cursorNs >= end) {
+        this.setCursor(end);
         this.pause();
       }
     }
@@ -239,6 +257,7 @@ export class LabController implements Lab {
     if (this.inFlight) await this.inFlight;
     const r = await this.engine.api.exec(host, line);
     if (r.ok) {
+      this.userCommands++;
       this.s.set({ idle: false });
       if (!this.s.playing) this.play();
     }
