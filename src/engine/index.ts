@@ -35,3 +35,5 @@ export { parseDnsMessage, emitDnsMessage, DNS_MAX_UDP_NO_EDNS, formatRData, form
 export type { DnsMessage, DnsRecord, DnsQuestion, DnsHeaderFlags, RData, Edns, EdnsOption, SvcParam } from './wire/dns/index.ts';
 export { parseZoneFile } from './stack/dns/zonefile.ts';
 export type { ZoneFileResult, ZoneFileError, ZoneFileOptions } from './stack/dns/zonefile.ts';
+export { summarizeFrame, summarizeFrameWithTime, formatTcpdumpTime, TcpSeqTracker } from './wire/summary.ts';
+export type { SummaryOptions } from './wire/summary.ts';

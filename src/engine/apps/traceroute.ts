@@ -7,7 +7,8 @@
  */
 import type { Ipv4, Ipv6 } from '../wire/addr.ts';
 import type { Command, CommandContext } from './registry.ts';
-import { resolveTarget, reverseName } from './resolve.ts';
+import type { Resolved } from './resolve.ts';
+import { lookupTarget, reverseName } from './resolve.ts';
 import type { UdpSocket } from '../stack/udp.ts';
 import type { IcmpEvent } from '../stack/icmp-events.ts';
 import {
@@ -128,131 +129,136 @@ export const tracerouteCommand: Command = {
     const parsed = parse(ctx, args);
     if (!parsed) return;
     const { opts, target } = parsed;
-    const { world, host } = ctx;
-    const dest = resolveTarget(world, target, opts.family);
-    if (!dest) {
-      for (const l of formatTracerouteUnknownHost(target, args.indexOf(target) + 1)) ctx.print(l);
-      ctx.exit(2);
-      return;
-    }
-    const v6 = dest.v6;
-    const ipHeader = v6 ? 40 : 20;
-    const packetLen = Math.max(opts.packetLen ?? tracerouteDefaultPacketLen(v6), ipHeader + 8);
-    const dataLen = packetLen - ipHeader - 8;
-    ctx.print(formatTracerouteHeader({ target, address: dest.text, maxHops: opts.maxTtl, packetLen }));
-
-    const sched = world.sched;
-    const ident = world.rng.stream(`host:${host.name}:traceroute-ident`).int(0, 0xffff);
-    const data = new Uint8Array(dataLen);
-    for (let i = 0; i < dataLen; i++) data[i] = 0x40 + (i & 0x3f);
-    const probes: Probe[] = [];
-    for (let ttl = opts.firstTtl; ttl <= opts.maxTtl; ttl++) {
-      for (let q = 0; q < opts.nqueries; q++) {
-        const index = probes.length;
-        probes.push({ ttl, index, sentAt: -1, done: false, result: {}, final: false, dstPort: opts.port + index, seq: index + 1 });
-      }
-    }
-    let nextToSend = 0;
-    let printedTtl = opts.firstTtl - 1;
-    let lastTtl = opts.maxTtl;
-    let timer: ReturnType<typeof sched.at> | null = null;
-
-    const finish = (status: number): void => {
-      unlisten();
-      sched.cancel(timer);
-      for (const p of probes) p.socket?.close();
-      ctx.exit(status);
-    };
-    ctx.onInterrupt(() => finish(130));
-
-    const sendProbe = (p: Probe): void => {
-      p.sentAt = world.now;
-      if (opts.icmp) {
-        if (v6) host.ipv6.sendIcmp(dest.addr as Ipv6, { kind: 'echoRequest', ident, seq: p.seq, data }, undefined, p.ttl);
-        else host.ipv4.sendEcho(dest.addr as Ipv4, ident, p.seq, data, { ttl: p.ttl, pmtudisc: 'dont' });
+    lookupTarget(ctx.host, target, opts.family, (r) => {
+      if (!r.ok) {
+        for (const l of formatTracerouteUnknownHost(target, args.indexOf(target) + 1)) ctx.print(l);
+        ctx.exit(2);
         return;
       }
-      const sock = host.udp.bind();
-      p.socket = sock;
-      p.srcPort = sock.port;
-      sock.sendTo(dest.addr, p.dstPort, data, { ttl: p.ttl, pmtudisc: 'dont' });
-    };
-
-    const inFlight = (): number => probes.filter((p) => p.sentAt >= 0 && !p.done).length;
-
-    /** traceroute's get_timeout(): MAX, or HERE×rtt of the same hop, or NEAR×rtt of a later hop. */
-    const deadline = (p: Probe): number => {
-      let t = p.sentAt + opts.waitMax * 1e9;
-      const here = probes.find((x) => x.ttl === p.ttl && x.done && x.rttNs !== undefined);
-      if (here && opts.waitHere > 0) t = Math.min(t, p.sentAt + opts.waitHere * here.rttNs!);
-      else if (opts.waitNear > 0) {
-        const near = probes.find((x) => x.ttl > p.ttl && x.done && x.rttNs !== undefined);
-        if (near) t = Math.min(t, p.sentAt + opts.waitNear * near.rttNs!);
-      }
-      return Math.ceil(t);
-    };
-
-    const pump = (): void => {
-      if (ctx.exited) return;
-      const now = world.now;
-      for (const p of probes) if (p.sentAt >= 0 && !p.done && deadline(p) <= now) p.done = true;
-      // Print every hop whose probes are all done, in order.
-      while (printedTtl < lastTtl) {
-        const ttl = printedTtl + 1;
-        const hop = probes.filter((p) => p.ttl === ttl);
-        if (!hop.every((p) => p.done)) break;
-        ctx.print(formatTracerouteHop(ttl, hop.map((p) => p.result), { numeric: opts.numeric }));
-        printedTtl = ttl;
-        if (hop.some((p) => p.final)) {
-          lastTtl = ttl;
-          break;
-        }
-      }
-      if (printedTtl >= lastTtl) {
-        finish(0);
-        return;
-      }
-      while (nextToSend < probes.length && probes[nextToSend]!.ttl <= lastTtl && inFlight() < opts.simProbes) sendProbe(probes[nextToSend++]!);
-      sched.cancel(timer);
-      const pending = probes.filter((p) => p.sentAt >= 0 && !p.done);
-      if (pending.length > 0) timer = sched.at(Math.max(now, Math.min(...pending.map(deadline))), pump);
-    };
-
-    const match = (e: IcmpEvent): Probe | undefined => {
-      if (e.v6 !== v6) return undefined;
-      if (opts.icmp) {
-        const echoReply = v6 ? 129 : 0;
-        if (e.type === echoReply) return e.ident === ident ? probes.find((p) => p.seq === e.seq) : undefined;
-        const q = e.quoted;
-        return q && q.echoIdent === ident ? probes.find((p) => p.seq === q.echoSeq) : undefined;
-      }
-      const q = e.quoted;
-      if (!q || q.protocol !== 17) return undefined;
-      return probes.find((p) => p.srcPort === q.srcPort && p.dstPort === q.dstPort);
-    };
-
-    const unlisten = host.onIcmp((e) => {
-      if (ctx.exited) return;
-      const p = match(e);
-      if (!p || p.done || p.sentAt < 0) return;
-      p.done = true;
-      p.rttNs = e.now - p.sentAt;
-      const result: TracerouteProbe = { address: e.from, rttUs: Math.round(p.rttNs / 1e3) };
-      if (!opts.numeric) {
-        const name = reverseName(world, e.from);
-        if (name !== undefined) result.name = name;
-      }
-      const timeExceeded = v6 ? e.type === 3 : e.type === 11;
-      if (!timeExceeded) {
-        p.final = true;
-        const ann = tracerouteAnnotation({ v6, type: e.type, code: e.code, ...(e.mtu !== undefined ? { mtu: e.mtu } : {}) });
-        if (ann !== undefined) result.annotation = ann;
-      }
-      p.result = result;
-      p.socket?.close();
-      pump();
+      startTraceroute(ctx, opts, target, r.value);
     });
-
-    pump();
   },
 };
+
+function startTraceroute(ctx: CommandContext, opts: Options, target: string, dest: Resolved): void {
+  const { world, host } = ctx;
+  const v6 = dest.v6;
+  const ipHeader = v6 ? 40 : 20;
+  const packetLen = Math.max(opts.packetLen ?? tracerouteDefaultPacketLen(v6), ipHeader + 8);
+  const dataLen = packetLen - ipHeader - 8;
+  ctx.print(formatTracerouteHeader({ target, address: dest.text, maxHops: opts.maxTtl, packetLen }));
+
+  const sched = world.sched;
+  const ident = world.rng.stream(`host:${host.name}:traceroute-ident`).int(0, 0xffff);
+  const data = new Uint8Array(dataLen);
+  for (let i = 0; i < dataLen; i++) data[i] = 0x40 + (i & 0x3f);
+  const probes: Probe[] = [];
+  for (let ttl = opts.firstTtl; ttl <= opts.maxTtl; ttl++) {
+    for (let q = 0; q < opts.nqueries; q++) {
+      const index = probes.length;
+      probes.push({ ttl, index, sentAt: -1, done: false, result: {}, final: false, dstPort: opts.port + index, seq: index + 1 });
+    }
+  }
+  let nextToSend = 0;
+  let printedTtl = opts.firstTtl - 1;
+  let lastTtl = opts.maxTtl;
+  let timer: ReturnType<typeof sched.at> | null = null;
+
+  const finish = (status: number): void => {
+    unlisten();
+    sched.cancel(timer);
+    for (const p of probes) p.socket?.close();
+    ctx.exit(status);
+  };
+  ctx.onInterrupt(() => finish(130));
+
+  const sendProbe = (p: Probe): void => {
+    p.sentAt = world.now;
+    if (opts.icmp) {
+      if (v6) host.ipv6.sendIcmp(dest.addr as Ipv6, { kind: 'echoRequest', ident, seq: p.seq, data }, undefined, p.ttl);
+      else host.ipv4.sendEcho(dest.addr as Ipv4, ident, p.seq, data, { ttl: p.ttl, pmtudisc: 'dont' });
+      return;
+    }
+    const sock = host.udp.bind();
+    p.socket = sock;
+    p.srcPort = sock.port;
+    sock.sendTo(dest.addr, p.dstPort, data, { ttl: p.ttl, pmtudisc: 'dont' });
+  };
+
+  const inFlight = (): number => probes.filter((p) => p.sentAt >= 0 && !p.done).length;
+
+  /** traceroute's get_timeout(): MAX, or HERE×rtt of the same hop, or NEAR×rtt of a later hop. */
+  const deadline = (p: Probe): number => {
+    let t = p.sentAt + opts.waitMax * 1e9;
+    const here = probes.find((x) => x.ttl === p.ttl && x.done && x.rttNs !== undefined);
+    if (here && opts.waitHere > 0) t = Math.min(t, p.sentAt + opts.waitHere * here.rttNs!);
+    else if (opts.waitNear > 0) {
+      const near = probes.find((x) => x.ttl > p.ttl && x.done && x.rttNs !== undefined);
+      if (near) t = Math.min(t, p.sentAt + opts.waitNear * near.rttNs!);
+    }
+    return Math.ceil(t);
+  };
+
+  const pump = (): void => {
+    if (ctx.exited) return;
+    const now = world.now;
+    for (const p of probes) if (p.sentAt >= 0 && !p.done && deadline(p) <= now) p.done = true;
+    // Print every hop whose probes are all done, in order.
+    while (printedTtl < lastTtl) {
+      const ttl = printedTtl + 1;
+      const hop = probes.filter((p) => p.ttl === ttl);
+      if (!hop.every((p) => p.done)) break;
+      ctx.print(formatTracerouteHop(ttl, hop.map((p) => p.result), { numeric: opts.numeric }));
+      printedTtl = ttl;
+      if (hop.some((p) => p.final)) {
+        lastTtl = ttl;
+        break;
+      }
+    }
+    if (printedTtl >= lastTtl) {
+      finish(0);
+      return;
+    }
+    while (nextToSend < probes.length && probes[nextToSend]!.ttl <= lastTtl && inFlight() < opts.simProbes) sendProbe(probes[nextToSend++]!);
+    sched.cancel(timer);
+    const pending = probes.filter((p) => p.sentAt >= 0 && !p.done);
+    if (pending.length > 0) timer = sched.at(Math.max(now, Math.min(...pending.map(deadline))), pump);
+  };
+
+  const match = (e: IcmpEvent): Probe | undefined => {
+    if (e.v6 !== v6) return undefined;
+    if (opts.icmp) {
+      const echoReply = v6 ? 129 : 0;
+      if (e.type === echoReply) return e.ident === ident ? probes.find((p) => p.seq === e.seq) : undefined;
+      const q = e.quoted;
+      return q && q.echoIdent === ident ? probes.find((p) => p.seq === q.echoSeq) : undefined;
+    }
+    const q = e.quoted;
+    if (!q || q.protocol !== 17) return undefined;
+    return probes.find((p) => p.srcPort === q.srcPort && p.dstPort === q.dstPort);
+  };
+
+  const unlisten = host.onIcmp((e) => {
+    if (ctx.exited) return;
+    const p = match(e);
+    if (!p || p.done || p.sentAt < 0) return;
+    p.done = true;
+    p.rttNs = e.now - p.sentAt;
+    const result: TracerouteProbe = { address: e.from, rttUs: Math.round(p.rttNs / 1e3) };
+    if (!opts.numeric) {
+      const name = reverseName(world, e.from);
+      if (name !== undefined) result.name = name;
+    }
+    const timeExceeded = v6 ? e.type === 3 : e.type === 11;
+    if (!timeExceeded) {
+      p.final = true;
+      const ann = tracerouteAnnotation({ v6, type: e.type, code: e.code, ...(e.mtu !== undefined ? { mtu: e.mtu } : {}) });
+      if (ann !== undefined) result.annotation = ann;
+    }
+    p.result = result;
+    p.socket?.close();
+    pump();
+  });
+
+  pump();
+}

@@ -13,7 +13,9 @@ import type { FaultRule } from '../net/link.ts';
 import { IpNode } from '../stack/host.ts';
 import { Nat } from '../stack/nat.ts';
 import { maskV6 } from '../stack/routing.ts';
-import type { Scenario, TcpConfig } from './schema.ts';
+import type { DnsHostConfig, Scenario, TcpConfig } from './schema.ts';
+import { loadZone, setResolvConf, startAuthoritative, startRecursive } from '../stack/dns/host-dns.ts';
+import type { Zone } from '../stack/dns/zone.ts';
 import type { QdiscConfig } from '../net/qdisc/types.ts';
 import type { TcpSocketOptions } from '../stack/tcp/types.ts';
 import { ScenarioError } from './schema.ts';
@@ -70,6 +72,7 @@ export function buildWorld(sc: Scenario, opts: BuildOptions = {}): World {
     if (spec.tcp) node.tcpDefaults = tcpOptions(spec.tcp);
     if (spec.tcp?.portRange) node.tcp.portRange = spec.tcp.portRange;
     for (const f of spec.firewall) node.firewall.push({ chain: f.chain, match: f.match, action: 'drop', label: f.label });
+    if (spec.dns) setupDns(node, spec.dns, `nodes[${ni}].dns`);
     if (spec.kind === 'router' && spec.nat) {
       const outside = node.iface(spec.nat.outside);
       if (!outside) throw new ScenarioError(`no interface named "${spec.nat.outside}" on ${spec.name}`, `nodes[${ni}].nat.outside`);
@@ -158,4 +161,39 @@ function tcpOptions(t: TcpConfig): Partial<TcpSocketOptions> {
   if (t.sndbuf !== undefined) o.sndbuf = t.sndbuf;
   if (t.twReuse !== undefined) o.twReuse = t.twReuse;
   return o;
+}
+
+/** resolv.conf, authoritative zones and a recursive resolver for one host (schema: DnsHostSchema). */
+function setupDns(node: IpNode, dns: DnsHostConfig, path: string): void {
+  if (dns.resolvConf) {
+    const r = dns.resolvConf;
+    setResolvConf(node, { nameservers: r.nameservers, search: r.search, timeoutNs: r.timeout * 1e9, attempts: r.attempts, ndots: r.ndots, edns0: r.edns0 });
+  }
+  if (dns.authoritative && dns.recursive) throw new ScenarioError('a host cannot run an authoritative server and a recursive resolver on the same port 53', path);
+  if (dns.authoritative) {
+    const zones: Zone[] = [];
+    dns.authoritative.zones.forEach((z, zi) => {
+      const text = Array.isArray(z.file) ? z.file.join('\n') : z.file;
+      const r = loadZone(z.origin, text, `${node.name}:${z.origin}`);
+      if (!r.ok) throw new ScenarioError(`zone ${z.origin}: ${r.errors.join('; ')}`, `${path}.authoritative.zones[${zi}].file`);
+      zones.push(r.zone);
+    });
+    startAuthoritative(node, zones, { udpMax: dns.authoritative.udpMax, tcp: dns.authoritative.tcp });
+  }
+  if (dns.recursive) {
+    const r = dns.recursive;
+    try {
+      startRecursive(node, {
+        rootHints: r.rootHints,
+        qnameMinimisation: r.qnameMinimisation,
+        ednsBufferSize: r.ednsBufferSize,
+        timeoutNs: parseDuration(r.timeout)!,
+        attempts: r.attempts,
+        maxTtl: r.maxTtl,
+        maxNegTtl: r.maxNegativeTtl,
+      });
+    } catch (e) {
+      throw new ScenarioError((e as Error).message, `${path}.recursive`);
+    }
+  }
 }

@@ -80,6 +80,56 @@ export const TcpConfigSchema = z.strictObject({
   twReuse: z.boolean().optional(),
 });
 
+/** A DNS name as typed in scenarios ("example.com", "example.com." or "." for the root). */
+const dnsName = z.string().min(1).max(254).regex(/^(\.|[A-Za-z0-9_*-]+(\.[A-Za-z0-9_-]+)*\.?)$/, 'expected a domain name such as "example.com" or "."');
+
+/** One zone served by an authoritative server: its origin and master-file text (RFC 1035 §5). */
+export const DnsZoneSchema = z.strictObject({
+  origin: dnsName,
+  /** Zone-file text; an array is joined with newlines (easier to write in JSON). */
+  file: z.union([z.string(), z.array(z.string())]),
+});
+
+/** Per-host DNS: resolv.conf, an authoritative server, a recursive resolver. */
+export const DnsHostSchema = z.strictObject({
+  /** /etc/resolv.conf of the host (stub resolver used by ping, dig, host, nslookup). */
+  resolvConf: z
+    .strictObject({
+      nameservers: z.array(ipAddress).max(3).default([]),
+      search: z.array(dnsName).max(6).default([]),
+      /** Seconds per try (options timeout:n, glibc default 5). */
+      timeout: z.number().int().min(1).max(30).default(5),
+      /** Rounds over the nameservers (options attempts:n, default 2). */
+      attempts: z.number().int().min(1).max(5).default(2),
+      ndots: z.number().int().min(0).max(15).default(1),
+      edns0: z.boolean().default(false),
+    })
+    .optional(),
+  /** An authoritative-only server (UDP and TCP port 53). */
+  authoritative: z
+    .strictObject({
+      zones: z.array(DnsZoneSchema).min(1),
+      /** Largest UDP answer with EDNS (default 1232). */
+      udpMax: z.number().int().min(512).max(4096).default(1232),
+      tcp: z.boolean().default(true),
+    })
+    .optional(),
+  /** A recursive resolver (UDP and TCP port 53), iterating from the root hints. */
+  recursive: z
+    .strictObject({
+      rootHints: z.array(z.strictObject({ name: dnsName, address: ipAddress })).min(1),
+      qnameMinimisation: z.boolean().default(false),
+      /** EDNS UDP payload size offered to servers; 0 sends queries without EDNS. */
+      ednsBufferSize: z.number().int().min(0).max(4096).default(1232),
+      /** Initial timeout per server (doubled on the second round). */
+      timeout: duration.default('800ms'),
+      attempts: z.number().int().min(1).max(5).default(2),
+      maxTtl: z.number().int().min(1).default(86400),
+      maxNegativeTtl: z.number().int().min(1).default(3600),
+    })
+    .optional(),
+});
+
 const nodeCommon = {
   name,
   interfaces: z.array(InterfaceSchema).default([]),
@@ -89,6 +139,8 @@ const nodeCommon = {
   icmpEcho: z.boolean().default(true),
   firewall: z.array(FirewallRuleSchema).default([]),
   tcp: TcpConfigSchema.optional(),
+  /** DNS roles of this node: resolv.conf, authoritative zones, recursive resolver. */
+  dns: DnsHostSchema.optional(),
   /** Position in the topology view (optional; laid out automatically otherwise). */
   position: z.tuple([z.number(), z.number()]).optional(),
 };
@@ -173,6 +225,7 @@ export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type NodeSpec = z.output<typeof NodeSchema>;
 export type TcpConfig = z.output<typeof TcpConfigSchema>;
+export type DnsHostConfig = z.output<typeof DnsHostSchema>;
 
 export class ScenarioError extends Error {
   constructor(

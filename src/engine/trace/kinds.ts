@@ -89,6 +89,19 @@ export const TRACE_KINDS = [
   { name: 'app.output', description: 'A line of terminal output', text: 'line' },
   { name: 'app.exit', description: 'An application or terminal command finished', args: ['status'], text: 'command' },
   { name: 'sim.budget', description: 'The run stopped: its event budget was used up', args: ['events'] },
+  // DNS (text: "name TYPE", with the server where one is involved)
+  { name: 'dns.query', description: 'DNS query sent (b = 1 over TCP)', args: ['id', 'tcp'], text: 'question' },
+  { name: 'dns.response', description: 'DNS response received (a = message ID, b = RCODE)', args: ['id', 'rcode'], text: 'question' },
+  { name: 'dns.serverAnswer', description: 'A DNS server answered a query (a = RCODE, b = answer records)', args: ['rcode', 'answers'], text: 'question' },
+  { name: 'dns.referral', description: 'A resolver followed a referral to a child zone (a = NS records, b = glue records kept)', args: ['ns', 'glue'], text: 'zone' },
+  { name: 'dns.cacheHit', description: 'Answered from the cache (a = remaining TTL s, b = 1 for a negative entry)', args: ['ttl', 'negative'], text: 'question' },
+  { name: 'dns.cacheMiss', description: 'Not in the cache (or expired): the resolver has to ask', text: 'question' },
+  { name: 'dns.cacheStore', description: 'An RRset or negative answer stored in the cache (a = TTL s, b = records; 0 = negative)', args: ['ttl', 'records'], text: 'question' },
+  { name: 'dns.timeout', description: 'No answer from a DNS server within the timeout (a = timeout ms); the next server is tried', args: ['timeoutMs'], text: 'question' },
+  { name: 'dns.lame', description: 'A server refused, failed or answered without authority (a = RCODE); the next server is tried', args: ['rcode'], text: 'reason' },
+  { name: 'dns.truncated', description: 'A UDP answer had TC=1; retrying over TCP', args: ['id'], text: 'question' },
+  { name: 'dns.drop', description: 'A DNS message was ignored or refused (malformed, unexpected ID, source or question)', text: 'reason' },
+  { name: 'dns.resolved', description: 'A resolution finished (a = RCODE, b = answer records)', args: ['rcode', 'answers'], text: 'question' },
 ] as const satisfies readonly TraceKindInfo[];
 
 export type TraceKind = (typeof TRACE_KINDS)[number]['name'];
