@@ -3,7 +3,8 @@
  * Makes sure the system tools that `npm test` needs are present, and says which ones it found:
  *   - Chromium for the Playwright e2e tests (Debian's /usr/bin/chromium, or $STACKSCOPE_CHROMIUM);
  *   - tshark, the capture oracle (docs/TESTING.md, /work/shared/ORACLES.md);
- *   - as root: iputils-ping, traceroute, iproute2, iperf3, netcat-openbsd, net-tools (arp) and tcpdump
+ *   - as root: iputils-ping, traceroute, iproute2, iperf3, netcat-openbsd, net-tools (arp), tcpdump,
+ *     bind9-dnsutils (dig, host, nslookup) and bind9-utils (named-compilezone)
  *     for the real-tools output-format oracles (they run the real tools in network namespaces).
  * When something is missing and we are root, installs the missing Debian packages with apt-get
  * (output streamed). Otherwise prints the one command to run and exits 1.
@@ -68,7 +69,7 @@ function findMissing() {
   // The real-tools oracle (test/oracle/real-tools.test.ts) runs the real ping and traceroute in
   // network namespaces, which needs root; as root we install them so that oracle never skips.
   if (process.getuid?.() === 0) {
-    for (const [bin, pkg] of [['ping', 'iputils-ping'], ['traceroute', 'traceroute'], ['ip', 'iproute2'], ['ss', 'iproute2'], ['iperf3', 'iperf3'], ['nc', 'netcat-openbsd'], ['arp', 'net-tools'], ['tcpdump', 'tcpdump']]) {
+    for (const [bin, pkg] of [['ping', 'iputils-ping'], ['traceroute', 'traceroute'], ['ip', 'iproute2'], ['ss', 'iproute2'], ['iperf3', 'iperf3'], ['nc', 'netcat-openbsd'], ['arp', 'net-tools'], ['tcpdump', 'tcpdump'], ['dig', 'bind9-dnsutils'], ['named-compilezone', 'bind9-utils']]) {
       if (!onPath(bin) && !isExecutable(`/usr/sbin/${bin}`) && !isExecutable(`/usr/bin/${bin}`) && !missing.includes(pkg)) missing.push(pkg);
     }
   }
