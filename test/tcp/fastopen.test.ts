@@ -18,6 +18,7 @@ const SYN = TCP_FLAG.SYN;
 const ACK = TCP_FLAG.ACK;
 const SYNACK = SYN | ACK;
 const PSH = TCP_FLAG.PSH;
+const FIN = TCP_FLAG.FIN;
 
 const tfoOption = (seg: Captured | undefined): Uint8Array | undefined => {
   const o = seg?.options.find((x) => x.kind === 'fastOpen');
@@ -168,13 +169,52 @@ describe('RFC 7413 server (bob listens with TCP_FASTOPEN, net.ipv4.tcp_fastopen 
     expect(b.delivered).toBe(0);
     expect(fastopenTexts(a.w).some((t) => t.includes('1 Fast Open connections already pending'))).toBe(true);
     // a's handshake completes: the slot is free again.
+    expect(a.listener!.fastOpenPending).toBe(1);
     a.sendNext({ flags: ACK });
     a.collect(10e6);
     expect(a.state()).toBe('ESTABLISHED');
+    expect(a.listener!.fastOpenPending).toBe(0);
     const c3 = server({ w: a.w, peerPort: PEER_PORT + 2 });
     peerSyn(c3, expectedCookie(), 50);
     expect(c3.collect(10e6)[0]!.ack).toBe(u32(c3.irs + 51));
     expect(c3.delivered).toBe(50);
+  });
+
+  it('RFC 7413 §4.2.2 + RFC 9293 §3.10.4: a Fast Open server that answers and closes in SYN-RECEIVED sends data and FIN at once (Linux); the peer’s ACKs complete it and free the pending slot', () => {
+    const c = server({ queue: 1 });
+    c.listener!.onAccept = (s) => {
+      c.adopt(s);
+      s.onData = () => {
+        s.send(200);
+        s.close();
+      };
+    };
+    peerSyn(c, expectedCookie(), 20);
+    const got = c.collect(10e6);
+    expect(got.map(f)).toEqual(['SYN|ACK', 'ACK', 'FIN|ACK']);
+    expect(got[2]!.seq).toBe(u32(c.iss + 201));
+    expect(c.state()).toBe('FIN-WAIT-1');
+    expect(c.listener!.fastOpenPending).toBe(1);
+    c.sendNext({ flags: ACK }); // acknowledges SYN-ACK, data and FIN
+    expect(c.collect(10e6)).toEqual([]);
+    expect(c.state()).toBe('FIN-WAIT-2');
+    expect(c.sock!.sndUna).toBe(u32(c.iss + 202));
+    expect(c.listener!.fastOpenPending).toBe(0);
+    c.sendNext({ flags: FIN | ACK });
+    expect(c.collect(10e6).map(f)).toEqual(['ACK']);
+    expect(c.state()).toBe('TIME-WAIT');
+  });
+
+  it('RFC 9293 §3.10.7.4 (second) on an accepted Fast Open connection in SYN-RECEIVED: a RST resets it (ECONNRESET, not "refused") and frees the pending slot', () => {
+    const c = server({ queue: 1 });
+    peerSyn(c, expectedCookie(), 20);
+    c.collect(10e6);
+    expect(c.listener!.fastOpenPending).toBe(1);
+    c.send({ flags: TCP_FLAG.RST });
+    expect(c.collect(10e6)).toEqual([]);
+    expect(c.state()).toBe('LISTEN');
+    expect(c.closeError).toBe('ECONNRESET');
+    expect(c.listener!.fastOpenPending).toBe(0);
   });
 
   it('RFC 7413 §4.2.2 "If the SYN-ACK timer fires": the retransmitted SYN-ACK carries no Fast Open option', () => {

@@ -374,8 +374,3 @@ export function fastOpenResendSynAck(s: TcpSocket): void {
   s.retransTotal++;
   emitSyn(s);
 }
-
-/** The handshake of a Fast Open connection completed (or the connection went away). */
-export function fastOpenDone(s: TcpSocket): void {
-  s.tfo?.release?.();
-}

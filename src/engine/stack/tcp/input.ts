@@ -6,7 +6,7 @@
 import { TCP_FLAG } from '../../wire/tcp.ts';
 import { processAck } from './ack.ts';
 import { scheduleAck, sendSyn, stopRto, armRto } from './output.ts';
-import { fastOpenDone, fastOpenResendSynAck, fastOpenSynAck } from './fastopen.ts';
+import { fastOpenResendSynAck, fastOpenSynAck } from './fastopen.ts';
 import { seqAdd, seqDiff, seqGt, seqInRange, seqLe, seqLt } from './seq.ts';
 import type { TcpSocket } from './socket.ts';
 import type { Segment } from './types.ts';
@@ -306,7 +306,6 @@ function established(s: TcpSocket, seg: Segment): void {
   s.cc.init(s.mss, s.opts.initialCwnd * s.mss, s.now);
   s.setState('ESTABLISHED');
   s.trace('tcp.cwnd', s.cc.cwnd, -1);
-  if (s.tfo) fastOpenDone(s); // RFC 7413 §4.2.2 "Server: Receiving ACK": no longer pending
   if (s.acceptInto) {
     const accept = s.acceptInto;
     s.acceptInto = null;

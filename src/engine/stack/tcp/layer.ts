@@ -19,7 +19,7 @@ import { TcpSocket } from './socket.ts';
 import { negotiate } from './input.ts';
 import { markLost, sendSyn, tcpOutput } from './output.ts';
 import { seqAdd } from './seq.ts';
-import { FastOpenHost, fastOpenAccept, fastOpenConnect, fastOpenDone, fastOpenListen } from './fastopen.ts';
+import { FastOpenHost, fastOpenAccept, fastOpenConnect, fastOpenListen } from './fastopen.ts';
 import type { Segment, TcpAddr, TcpSocketOptions } from './types.ts';
 
 export interface Listener {
@@ -141,7 +141,6 @@ export class TcpLayer {
   remove(s: TcpSocket): void {
     const k = tupleKey(s.local, s.localPort, s.remote, s.remotePort);
     if (this.sockets.get(k) === s) this.sockets.delete(k);
-    if (s.tfo) fastOpenDone(s);
   }
 
   armKeepalive(s: TcpSocket): void {

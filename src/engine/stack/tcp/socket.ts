@@ -195,6 +195,9 @@ export class TcpSocket {
     if (s === this.state) return;
     this.trace('tcp.state', 0, 0, `${this.name} ${this.state}→${s}`);
     this.state = s;
+    // RFC 7413 §4.2.2 "Server: Receiving ACK", §5.1: a Fast Open connection stops counting as
+    // pending once its handshake is done (FIN-WAIT-1 may still await it) or it is gone.
+    if (this.tfo?.release && s !== 'SYN-RECEIVED' && s !== 'FIN-WAIT-1') this.tfo.release();
   }
 
   // ---- user interface (RFC 9293 §3.10.1–3.10.6) ------------------------------------------
