@@ -26,7 +26,7 @@ describe('stackscope CLI', () => {
     const r = spawnSync('npx', ['--no-install', 'stackscope', 'scenarios'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
     const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['lan', 'routed', 'dual-stack', 'pmtud', 'pmtud-blackhole', 'tcp-bulk', 'lossy-lfn', 'bufferbloat', 'bufferbloat-fq-codel', 'nagle', 'churn']);
+    expect(names).toEqual(['lan', 'routed', 'dual-stack', 'pmtud', 'pmtud-blackhole', 'tcp-bulk', 'lossy-lfn', 'bufferbloat', 'bufferbloat-fq-codel', 'nagle', 'churn', 'tcp-fastopen']);
   });
 
   it('exec traceroute -n prints one line per hop in Linux traceroute format', () => {

@@ -18,6 +18,7 @@ import { loadZone, setResolvConf, startAuthoritative, startRecursive } from '../
 import type { Zone } from '../stack/dns/zone.ts';
 import type { QdiscConfig } from '../net/qdisc/types.ts';
 import type { TcpSocketOptions } from '../stack/tcp/types.ts';
+import { parseFastOpenKey } from '../stack/tcp/fastopen.ts';
 import { ScenarioError } from './schema.ts';
 import { parseDuration, parseRate } from './units.ts';
 
@@ -71,6 +72,7 @@ export function buildWorld(sc: Scenario, opts: BuildOptions = {}): World {
     spec.routes.forEach((r, ri) => addStaticRoute(node, r, `nodes[${ni}].routes[${ri}]`));
     if (spec.tcp) node.tcpDefaults = tcpOptions(spec.tcp);
     if (spec.tcp?.portRange) node.tcp.portRange = spec.tcp.portRange;
+    if (spec.tcp?.fastOpenKey !== undefined) node.tcp.fastOpen.setKey(parseFastOpenKey(spec.tcp.fastOpenKey)!);
     for (const f of spec.firewall) node.firewall.push({ chain: f.chain, match: f.match, action: 'drop', label: f.label });
     if (spec.dns) setupDns(node, spec.dns, `nodes[${ni}].dns`);
     if (spec.kind === 'router' && spec.nat) {
@@ -160,6 +162,7 @@ function tcpOptions(t: TcpConfig): Partial<TcpSocketOptions> {
   if (t.rcvbuf !== undefined) o.rcvbuf = t.rcvbuf;
   if (t.sndbuf !== undefined) o.sndbuf = t.sndbuf;
   if (t.twReuse !== undefined) o.twReuse = t.twReuse;
+  if (t.fastOpen !== undefined) o.fastOpen = t.fastOpen;
   return o;
 }
 

@@ -78,6 +78,13 @@ export const TcpConfigSchema = z.strictObject({
   portRange: z.tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)]).refine(([lo, hi]) => lo <= hi, { message: 'the first port must not exceed the second' }).optional(),
   /** net.ipv4.tcp_tw_reuse for outgoing connections. */
   twReuse: z.boolean().optional(),
+  /**
+   * net.ipv4.tcp_fastopen (RFC 7413 TCP Fast Open): 1 = clients may use it (Linux default),
+   * 2 = listeners that set TCP_FASTOPEN accept it, 3 = both, 0 = off.
+   */
+  fastOpen: z.number().int().min(0).max(3).optional(),
+  /** net.ipv4.tcp_fastopen_key: the server's cookie key, four 32-bit hex words (random per run otherwise). */
+  fastOpenKey: z.string().regex(/^[0-9a-fA-F]{1,8}(-[0-9a-fA-F]{1,8}){3}$/, 'expected four hex words like "00112233-44556677-8899aabb-ccddeeff"').optional(),
 });
 
 /** A DNS name as typed in scenarios ("example.com", "example.com." or "." for the root). */

@@ -84,6 +84,7 @@ export const TRACE_KINDS = [
   { name: 'tcp.ecn', description: 'ECN event: CE received, ECE sent/received, CWR sent', args: ['flag'], text: 'event' },
   { name: 'tcp.rst', description: 'RST sent or received (text: why)', args: ['sent'], text: 'reason' },
   { name: 'tcp.drop', description: 'TCP segment discarded (text: why)', args: ['seq'], text: 'reason' },
+  { name: 'tcp.fastopen', description: 'TCP Fast Open (RFC 7413): a cookie requested, issued, cached or rejected; data in a SYN sent, accepted or resent (event codes: stack/tcp/fastopen.ts)', args: ['event', 'bytes'], text: 'event' },
   // Applications and simulation
   { name: 'app.start', description: 'An application or terminal command started', text: 'command' },
   { name: 'app.output', description: 'A line of terminal output', text: 'line' },

@@ -5,10 +5,11 @@ import { dualStack } from './dual-stack.ts';
 import { pmtud, pmtudBlackhole } from './pmtud.ts';
 import { bufferbloatDropTail, bufferbloatFqCodel, lossyLongFat, tcpBulk } from './tcp.ts';
 import { churn, nagle } from './pitfalls.ts';
+import { tcpFastOpen } from './fastopen.ts';
 import { dns } from './dns.ts';
 
 /** Built-in scenarios, in catalogue order. */
-export const BUILTIN_SCENARIOS: readonly ScenarioInput[] = [lan, routed, dualStack, pmtud, pmtudBlackhole, tcpBulk, lossyLongFat, bufferbloatDropTail, bufferbloatFqCodel, nagle, churn, dns];
+export const BUILTIN_SCENARIOS: readonly ScenarioInput[] = [lan, routed, dualStack, pmtud, pmtudBlackhole, tcpBulk, lossyLongFat, bufferbloatDropTail, bufferbloatFqCodel, nagle, churn, tcpFastOpen, dns];
 
 export function builtinScenario(name: string): ScenarioInput | undefined {
   return BUILTIN_SCENARIOS.find((s) => s.name === name);

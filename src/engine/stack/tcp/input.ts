@@ -6,6 +6,7 @@
 import { TCP_FLAG } from '../../wire/tcp.ts';
 import { processAck } from './ack.ts';
 import { scheduleAck, sendSyn, stopRto, armRto } from './output.ts';
+import { fastOpenResendSynAck, fastOpenSynAck } from './fastopen.ts';
 import { seqAdd, seqDiff, seqGt, seqInRange, seqLe, seqLt } from './seq.ts';
 import type { TcpSocket } from './socket.ts';
 import type { Segment } from './types.ts';
@@ -43,7 +44,8 @@ export function segmentArrives(s: TcpSocket, seg: Segment, again = false): void 
   if (s.state === 'SYN-RECEIVED' && has(seg, TCP_FLAG.SYN) && !has(seg, TCP_FLAG.ACK) && seg.seq === s.irs) {
     // A retransmitted SYN: our SYN-ACK was lost; send it again (what Linux does).
     s.trace('tcp.retransmit', 0, 0, `${s.name} SYN-ACK (peer retransmitted SYN)`);
-    sendSyn(s);
+    if (s.tfo?.role === 'server') fastOpenResendSynAck(s);
+    else sendSyn(s);
     return;
   }
   if (!acceptable) {
@@ -68,7 +70,8 @@ export function segmentArrives(s: TcpSocket, seg: Segment, again = false): void 
       return;
     }
     s.trace('tcp.rst', 0, 0, `${s.name} received`);
-    if (s.state === 'SYN-RECEIVED') return s.acceptInto ? s.destroy() : s.fail('ECONNREFUSED');
+    // (An accepted Fast Open connection is the application's already: reset, not refused.)
+    if (s.state === 'SYN-RECEIVED') return s.acceptInto ? s.destroy() : s.fail(s.tfo?.role === 'server' ? 'ECONNRESET' : 'ECONNREFUSED');
     if (['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'].includes(s.state)) return s.fail('ECONNRESET');
     return s.destroy();
   }
@@ -228,9 +231,11 @@ function synSent(s: TcpSocket, seg: Segment): void {
   if (ackFlag) {
     s.ecnOk = s.opts.ecn && has(seg, TCP_FLAG.ECE) && !has(seg, TCP_FLAG.CWR);
     established(s, seg);
+    // RFC 7413 §4.2.2: data sent in the SYN is acknowledged now, or resent at once (carrying the ACK).
+    const resent = s.tfo ? fastOpenSynAck(s, seg) : false;
     if (seg.data.length === 0 && !has(seg, TCP_FLAG.FIN)) {
       // Like Linux: the handshake's ACK goes out before the application is told (and writes).
-      s.sendAck();
+      if (!resent || s.lastAckSent !== s.rcvNxt) s.sendAck();
       s.onConnect?.();
       s.output();
       return;
@@ -288,7 +293,8 @@ function established(s: TcpSocket, seg: Segment): void {
       s.rtt.rto = 3e9;
     }
   }
-  s.sndUna = seg.ack;
+  // Only the SYN here: data acknowledged with it (RFC 7413 Fast Open) is settled by processAck / fastOpenSynAck.
+  s.sndUna = seqAdd(s.iss, 1);
   s.sndUnaOff = 0;
   s.sndWnd = seg.window; // the window in a SYN is never scaled (RFC 7323 §2.2)
   if (!has(seg, TCP_FLAG.SYN)) s.sndWnd = seg.window << s.sndWscale;
@@ -304,7 +310,7 @@ function established(s: TcpSocket, seg: Segment): void {
     const accept = s.acceptInto;
     s.acceptInto = null;
     accept(s);
-  } else if (has(seg, TCP_FLAG.ACK) && !has(seg, TCP_FLAG.SYN)) {
+  } else if (has(seg, TCP_FLAG.ACK) && !has(seg, TCP_FLAG.SYN) && s.tfo?.role !== 'server') {
     // Simultaneous open completed: the user's OPEN call returns (RFC 9293 §3.10.1).
     s.onConnect?.();
   }

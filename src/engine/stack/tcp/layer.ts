@@ -19,6 +19,7 @@ import { TcpSocket } from './socket.ts';
 import { negotiate } from './input.ts';
 import { markLost, sendSyn, tcpOutput } from './output.ts';
 import { seqAdd } from './seq.ts';
+import { FastOpenHost, fastOpenAccept, fastOpenConnect, fastOpenListen } from './fastopen.ts';
 import type { Segment, TcpAddr, TcpSocketOptions } from './types.ts';
 
 export interface Listener {
@@ -26,6 +27,8 @@ export interface Listener {
   readonly opts: Partial<TcpSocketOptions>;
   readonly backlog: number;
   pending: number;
+  /** Fast Open connections accepted before their handshake completed (RFC 7413 §5.1). */
+  fastOpenPending: number;
   onAccept: (s: TcpSocket) => void;
   close(): void;
 }
@@ -47,9 +50,12 @@ export class TcpLayer {
   readonly listeners = new Map<number, Listener>();
   /** net.ipv4.ip_local_port_range. */
   portRange: readonly [number, number] = [EPHEMERAL_LOW, EPHEMERAL_HIGH];
+  /** TCP Fast Open: the server key and the client's cookie cache (RFC 7413). */
+  readonly fastOpen: FastOpenHost;
   private nextEphemeral: number;
 
   constructor(readonly node: IpNode) {
+    this.fastOpen = new FastOpenHost(node);
     this.nextEphemeral = node.world.rng.stream(`host:${node.name}:tcp-ephemeral`).int(EPHEMERAL_LOW, EPHEMERAL_HIGH);
     node.onIcmp((e) => this.icmp(e));
   }
@@ -66,6 +72,7 @@ export class TcpLayer {
       opts,
       backlog,
       pending: 0,
+      fastOpenPending: 0,
       onAccept,
       close: () => {
         if (this.listeners.get(port) === l) this.listeners.delete(port);
@@ -100,7 +107,7 @@ export class TcpLayer {
     s.iss = this.isn();
     this.sockets.set(tupleKey(local, lport, remote, port), s);
     s.setState('SYN-SENT');
-    sendSyn(s);
+    if (!fastOpenConnect(s)) sendSyn(s);
     return s;
   }
 
@@ -211,6 +218,7 @@ export class TcpLayer {
     // RFC 3168 §6.1.1: accept ECN when the SYN carries ECE+CWR and we allow it.
     s.ecnOk = s.opts.ecn && (seg.flags & (TCP_FLAG.ECE | TCP_FLAG.CWR)) === (TCP_FLAG.ECE | TCP_FLAG.CWR);
     s.iss = this.isn();
+    const synAckOptions = fastOpenListen(l, s, seg);
     l.pending++;
     s.acceptInto = (c) => {
       l.pending--;
@@ -223,7 +231,8 @@ export class TcpLayer {
     s.onClose = onClose;
     this.sockets.set(tupleKey(local, lport, remote, rport), s);
     s.setState('SYN-RECEIVED');
-    sendSyn(s);
+    sendSyn(s, synAckOptions);
+    if (s.tfo) fastOpenAccept(s, seg.data);
   }
 
   /** RFC 9293 §3.10.7.1: a segment for a closed port gets a RST (unless it is one). */

@@ -2,6 +2,7 @@
  * What to send and when (RFC 9293 §3.8.6, RFC 5681, RFC 6675 §5 NextSeg, RFC 896 Nagle,
  * RFC 3042 limited transmit, pacing), plus the retransmission, persist and delayed-ACK timers.
  */
+import type { TcpOption } from '../../wire/tcp.ts';
 import { TCP_FLAG } from '../../wire/tcp.ts';
 import { seqAdd, seqDiff, seqGe, seqLt } from './seq.ts';
 import type { TcpSocket } from './socket.ts';
@@ -11,7 +12,8 @@ const DATA_STATES = new Set(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-1', 'LAST-AC
 
 /** Sends retransmissions and new data as the congestion and receive windows allow. */
 export function tcpOutput(s: TcpSocket): void {
-  if (!DATA_STATES.has(s.state)) return;
+  // RFC 7413 §4.2.2: a Fast Open server may send before its handshake completes.
+  if (!DATA_STATES.has(s.state) && !(s.state === 'SYN-RECEIVED' && s.tfo?.role === 'server')) return;
   const sched = s.node.world.sched;
   for (let guard = 0; guard < 100000; guard++) {
     const now = s.now;
@@ -147,8 +149,9 @@ function sendNewData(s: TcpSocket, cwndRoom: number): boolean {
       // if it is at least half the largest window the peer has offered, else wait for ACKs.
       if (len === wndRoom && len < s.maxSndWnd / 2 && outstanding) return false;
       if (cwndRoom < s.mss && outstanding) return false;
-    } else if (outstanding && !s.opts.nodelay && !s.finQueued) {
-      // RFC 896 / RFC 1122 §4.2.3.4 Nagle: hold a small segment while data is unacknowledged.
+    } else if (outstanding && !s.opts.nodelay && !s.finQueued && !(s.rtx.length === 1 && s.rtx[0]!.syn)) {
+      // RFC 896 / RFC 1122 §4.2.3.4 Nagle: hold a small segment while data is unacknowledged
+      // (a Fast Open server's SYN-ACK is not data: RFC 7413 §4.2.2 lets it answer at once).
       return false;
     }
   }
@@ -172,27 +175,36 @@ function sendSegment(s: TcpSocket, dataLen: number, fin: boolean): void {
   if (seqDiff(s.sendEndSeq, s.sndNxt) <= 0 && s.inflight < s.cwnd) s.rate.markAppLimited(s.inflight);
 }
 
-/** Sends the SYN (active open) or SYN-ACK (passive open), queued for retransmission. */
-export function sendSyn(s: TcpSocket): void {
+/**
+ * Sends the SYN (active open) or SYN-ACK (passive open), queued for retransmission. A Fast Open
+ * SYN (RFC 7413) adds its option and carries the first `dataLen` bytes of the send buffer,
+ * queued as a second entry (like Linux) so that a retransmitted SYN goes without them.
+ */
+export function sendSyn(s: TcpSocket, extraOptions: TcpOption[] = [], dataLen = 0): void {
   const now = s.now;
   const t: TxSegment = { seq: s.iss, len: 1, dataLen: 0, syn: true, fin: false, firstSentAt: now, sentAt: now, retransmits: 0, sacked: false, lost: false, meta: null };
   s.rtx.length = 0;
   s.rtx.push(t);
   s.sndUna = s.iss;
   s.sndNxt = seqAdd(s.iss, 1);
-  s.sndMax = s.sndNxt;
   s.sndUnaOff = -1;
+  if (dataLen > 0) {
+    s.rtx.push({ seq: s.sndNxt, len: dataLen, dataLen, syn: false, fin: false, firstSentAt: now, sentAt: now, retransmits: 0, sacked: false, lost: false, meta: null });
+    s.sndNxt = seqAdd(s.sndNxt, dataLen);
+  }
+  s.sndMax = s.sndNxt;
   s.recoveryPoint = s.iss;
-  emitSyn(s);
+  emitSyn(s, extraOptions, dataLen > 0 ? s.sendBuf.read(0, dataLen) : new Uint8Array(0));
   armRto(s, false);
 }
 
-function emitSyn(s: TcpSocket): void {
+/** Emits the SYN or SYN-ACK; retransmissions carry no Fast Open option or data (RFC 7413 §4.2.2). */
+export function emitSyn(s: TcpSocket, extraOptions: TcpOption[] = [], data: Uint8Array = new Uint8Array(0)): void {
   // RFC 3168 §6.1.1: an ECN-setup SYN carries ECE+CWR; the SYN-ACK carries ECE only.
   let flags = TCP_FLAG.SYN;
   if (s.state === 'SYN-RECEIVED') flags |= TCP_FLAG.ACK | (s.ecnOk ? TCP_FLAG.ECE : 0);
   else if (s.opts.ecn) flags |= TCP_FLAG.ECE | TCP_FLAG.CWR;
-  s.emit(s.iss, flags, new Uint8Array(0));
+  s.emit(s.iss, flags, data, extraOptions);
 }
 
 function pace(s: TcpSocket, dataLen: number): void {

@@ -26,6 +26,8 @@ import { tcpOutput } from './output.ts';
 import { segmentArrives } from './input.ts';
 import { newRack } from './rack.ts';
 import { lossDetectedByTimer } from './ack.ts';
+import type { FastOpenConn } from './fastopen.ts';
+import { fastOpenFirstWrite } from './fastopen.ts';
 
 const MAX_WINDOW_FIELD = 0xffff;
 /** Linux picks a window-scale shift so the receive buffer fits (6 MB → 7). */
@@ -137,6 +139,8 @@ export class TcpSocket {
   softError: TcpError | undefined;
   /** Passive open: the listener that accepts this connection once established. */
   acceptInto: ((s: TcpSocket) => void) | null = null;
+  /** TCP Fast Open state (RFC 7413, fastopen.ts); null when the connection does not use it. */
+  tfo: FastOpenConn | null = null;
   // --- application callbacks
   onConnect: (() => void) | null = null;
   onData: ((data: Uint8Array) => void) | null = null;
@@ -191,6 +195,9 @@ export class TcpSocket {
     if (s === this.state) return;
     this.trace('tcp.state', 0, 0, `${this.name} ${this.state}→${s}`);
     this.state = s;
+    // RFC 7413 §4.2.2 "Server: Receiving ACK", §5.1: a Fast Open connection stops counting as
+    // pending once its handshake is done (FIN-WAIT-1 may still await it) or it is gone.
+    if (this.tfo?.release && s !== 'SYN-RECEIVED' && s !== 'FIN-WAIT-1') this.tfo.release();
   }
 
   // ---- user interface (RFC 9293 §3.10.1–3.10.6) ------------------------------------------
@@ -208,6 +215,11 @@ export class TcpSocket {
     if (take <= 0) return 0;
     this.sendBuf.write(typeof data === 'number' ? take : take === n ? data : data.subarray(0, take));
     if (this.state === 'ESTABLISHED' || this.state === 'CLOSE-WAIT') this.output();
+    else if (this.tfo) {
+      // RFC 7413: a deferred Fast Open connect sends its SYN with this data; a Fast Open server may answer before the handshake completes.
+      if (this.tfo.deferred) fastOpenFirstWrite(this);
+      else this.output();
+    }
     return take;
   }
 

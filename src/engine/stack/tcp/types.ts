@@ -59,6 +59,18 @@ export interface TcpSocketOptions {
   /** Linux tcp_syn_retries (6 ≈ 127 s) and tcp_retries2 (15 ≈ 924 s). */
   synRetries: number;
   retries2: number;
+  /**
+   * net.ipv4.tcp_fastopen (RFC 7413): bit 1 lets connections ask for Fast Open as clients,
+   * bit 2 lets listeners accept it as servers. Linux's default is 1 (client only).
+   */
+  fastOpen: number;
+  /** TCP_FASTOPEN_CONNECT: connect with Fast Open; with a cached cookie the first write rides in the SYN. */
+  fastOpenConnect: boolean;
+  /**
+   * TCP_FASTOPEN on a listener: how many Fast Open connections may wait for their handshake to
+   * complete (RFC 7413 §5.1 PendingFastOpenRequests, Linux max_qlen); 0 = no Fast Open.
+   */
+  fastOpenQueue: number;
 }
 
 export const TCP_DEFAULTS: TcpSocketOptions = {
@@ -82,6 +94,9 @@ export const TCP_DEFAULTS: TcpSocketOptions = {
   twReuse: false,
   synRetries: 6,
   retries2: 15,
+  fastOpen: 1,
+  fastOpenConnect: false,
+  fastOpenQueue: 0,
 };
 
 /** An incoming segment, parsed and annotated by the TCP layer. */
