@@ -32,7 +32,7 @@ function terminalText(page: Page) {
 }
 
 function eventCounter(page: Page) {
-  return page.locator('.ss-time .ss-events');
+  return page.locator('.ss-time .ss-event-count');
 }
 
 test('loads the default scenario in a worker with only same-origin requests and no errors', async ({ page, baseURL }) => {

@@ -55,7 +55,7 @@ export function TransportBar({ lab }: { lab: LabController }) {
       />
       <output className="ss-time" aria-live="off">
         {formatTime(cursorNs)} <span className="ss-muted">/ {formatTime(end)}</span>
-        <span className="ss-muted ss-events">
+        <span className="ss-muted ss-event-count">
           {' '}
           · event {cursorEvents.toLocaleString('en-US')} of {total.toLocaleString('en-US')}
         </span>
