@@ -69,6 +69,35 @@ export default tseslint.config(
     },
   },
   {
+    // Lessons (src/lessons): shared by the Node checker/runner and the browser player, so no Node
+    // or DOM APIs; engine types only (engine facts come in through LessonContext); below UI and CLI.
+    files: ['src/lessons/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'localStorage', 'navigator', 'process', 'Buffer', 'require', '__dirname'].map((name) => ({
+          name,
+          message: 'src/lessons runs in Node and in the browser: no Node or DOM APIs.',
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: nodeBuiltinSpecifier, message: 'src/lessons runs in the browser too: no Node APIs.' },
+            { regex: upwardSpecifier, message: 'src/lessons sits below the UI, worker and CLI: it imports none of them.' },
+            { group: engineDeepImports, message: 'Import the engine only through src/engine/index.ts.' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/engine', '**/engine/**'], allowTypeImports: true, message: 'src/lessons imports engine types only; the checker passes engine facts in (LessonContext).' }] },
+      ],
+    },
+  },
+  {
     // Worker and CLI host the engine: values allowed, but only through its index.
     files: ['src/worker/**/*.ts', 'src/cli/**/*.ts', 'e2e/**/*.ts', 'scripts/**/*.{ts,mjs}'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },

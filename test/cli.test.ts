@@ -26,7 +26,7 @@ describe('stackscope CLI', () => {
     const r = spawnSync('npx', ['--no-install', 'stackscope', 'scenarios'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
     const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['lan', 'routed', 'dual-stack', 'pmtud', 'pmtud-blackhole', 'tcp-bulk', 'lossy-lfn', 'bufferbloat', 'bufferbloat-fq-codel', 'nagle', 'churn', 'tcp-fastopen']);
+    expect(names).toEqual(['lan', 'routed', 'dual-stack', 'pmtud', 'pmtud-blackhole', 'tcp-bulk', 'lossy-lfn', 'bufferbloat', 'bufferbloat-fq-codel', 'nagle', 'churn', 'tcp-fastopen', 'dns']);
   });
 
   it('exec traceroute -n prints one line per hop in Linux traceroute format', () => {
@@ -53,6 +53,37 @@ describe('stackscope CLI', () => {
     const r = cli('exec', 'dual-stack', '--', 'ping', '-6', '-c', '2', '2001:db8:2::20');
     expect(r.status).toBe(0);
     expect(r.out).toContain('2 packets transmitted, 2 received, 0% packet loss');
+  });
+
+  it('exec tcpdump --actions sees the scenario traffic; -c stops it, --for interrupts it', () => {
+    const r = cli('exec', 'lan', '--host', 'bob', '--actions', '--at', '0s', '--', 'tcpdump', '-n', '-c', '2', 'icmp');
+    expect(r.status).toBe(0);
+    expect(r.out.split('\n')).toEqual([
+      'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode',
+      'listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes',
+      expect.stringMatching(/^00:00:01\.\d{6} IP 192\.168\.10\.11 > 192\.168\.10\.12: ICMP echo request, id \d+, seq 1, length 64$/),
+      expect.stringMatching(/^00:00:01\.\d{6} IP 192\.168\.10\.12 > 192\.168\.10\.11: ICMP echo reply, id \d+, seq 1, length 64$/),
+      '2 packets captured',
+      '2 packets received by filter',
+      '0 packets dropped by kernel',
+      '',
+    ]);
+    const f = cli('exec', 'dual-stack', '--actions', '--at', '0s', '--for', '1s', '--', 'tcpdump', '-n', '-t');
+    expect(f.out).toContain('IP6 fe80::ff:fe02:100 > ff02::1: ICMP6, router advertisement, length 64');
+    expect(f.out.trimEnd().split('\n').slice(-4)[0]).toBe('^C');
+  });
+
+  it('exec ip and arp print iproute2 / net-tools listings', () => {
+    const r = cli('exec', 'dual-stack', '--host', 'r1', '--', 'ip', '-br', 'addr');
+    expect(r.status).toBe(0);
+    expect(r.out.split('\n').slice(0, 3)).toEqual([
+      'lo               UNKNOWN        127.0.0.1/8 ::1/128 ',
+      'eth0             UP             10.1.0.1/24 2001:db8:1::1/64 fe80::ff:fe02:100/64 ',
+      'eth1             UP             10.12.0.1/30 2001:db8:12::1/64 fe80::ff:fe02:200/64 ',
+    ]);
+    expect(cli('exec', 'routed', '--', 'ip', 'route').out.split('\n')[0]).toMatch(/^default via \S+ dev eth0 $/);
+    const a = cli('exec', 'lan', '--actions', '--', 'arp', '-n');
+    expect(a.out.split('\n')[0]).toBe('Address                  HWtype  HWaddress           Flags Mask            Iface');
   });
 
   it('run writes pcap, pcapng and a JSON-lines trace', () => {

@@ -7,6 +7,7 @@ import { BUILTIN_SCENARIOS, BudgetExceeded, Capture, ScenarioError, Session, cap
 import { parseCli } from './args.ts';
 import { CliError, loadScenarioInput } from './load.ts';
 import { runBench } from './bench.ts';
+import { lessonsCommand } from './lessons/command.ts';
 
 const USAGE = [
   'usage: stackscope <command> [options]',
@@ -15,13 +16,16 @@ const USAGE = [
   '  scenarios                                   list built-in scenarios',
   '  run <name|file.json> [--seed N] [--until T] [--pcap F] [--pcapng F] [--trace F]',
   '                                              run a scenario (with its scripted commands)',
-  '  exec <name|file.json> [--host H] [--seed N] [--at T] [--stdin TEXT] [--pcap F] [--pcapng F] -- <command line>',
-  '                                              run one terminal command on a host',
+  '  exec <name|file.json> [--host H] [--seed N] [--at T] [--for T] [--actions] [--stdin TEXT] [--pcap F] [--pcapng F] -- <command line>',
+  '                                              run one terminal command on a host (--actions: with the',
+  '                                              scenario\'s scripted traffic; --for: Ctrl-C after T)',
   '  bench [name]                                run speed benchmarks and print figures',
+  '  lessons check [dir]                         validate every lesson in lessons/ (or dir)',
+  '  lessons run <id> [--dir D]                  run a lesson headless: each step\'s reference solution and check',
 ];
 
 const RUN_USAGE = 'stackscope run <name|file.json> [--seed N] [--until 10s] [--pcap F] [--pcapng F] [--trace F]';
-const EXEC_USAGE = 'stackscope exec <name|file.json> [--host H] [--seed N] [--at 2s] [--stdin TEXT] [--pcap F] [--pcapng F] -- <command line>';
+const EXEC_USAGE = 'stackscope exec <name|file.json> [--host H] [--seed N] [--at 2s] [--for 10s] [--actions] [--stdin TEXT] [--pcap F] [--pcapng F] -- <command line>';
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
@@ -94,10 +98,13 @@ function cmdRun(args: string[]): number {
 }
 
 function cmdExec(args: string[]): number {
-  const p = parseCli(args, ['host', 'seed', 'at', 'stdin', 'pcap', 'pcapng', 'trace'], [], EXEC_USAGE);
+  const p = parseCli(args, ['host', 'seed', 'at', 'for', 'stdin', 'pcap', 'pcapng', 'trace'], ['actions'], EXEC_USAGE);
   const ref = p.positional[0];
   if (!ref || p.positional.length > 1 || p.rest.length === 0) throw new CliError(`usage: ${EXEC_USAGE}`, 2);
-  const session = makeSession(ref, parseSeed(p.options.get('seed')), { skipActions: true });
+  // The scenario's scripted commands run too with --actions (their output is not shown), so a
+  // capture such as `tcpdump` has traffic to see.
+  const session = makeSession(ref, parseSeed(p.options.get('seed')), { skipActions: !p.options.has('actions') });
+  const forNs = parseTime('for', p.options.get('for')) ?? 3600e9;
   const hostOpt = p.options.get('host');
   const hostName = typeof hostOpt === 'string' ? hostOpt : session.scenario.defaultHost ?? session.world.nodes.find((n) => n.kind === 'host')?.name;
   if (!hostName) throw new CliError('the scenario has no host to run a command on', 2);
@@ -111,7 +118,7 @@ function cmdExec(args: string[]): number {
   session.runUntil(parseTime('at', p.options.get('at')) ?? 2e9);
   const line = p.rest.map((w) => (/[\s"'\\]/.test(w) || w === '' ? `'${w.replace(/'/g, `'\\''`)}'` : w)).join(' ');
   const stdin = p.options.get('stdin');
-  const status = session.exec(hostName, line, out, 3600e9, typeof stdin === 'string' ? stdin.replace(/\\n/g, '\n') : '');
+  const status = session.exec(hostName, line, out, forNs, typeof stdin === 'string' ? stdin.replace(/\\n/g, '\n') : '');
   writeCaptures(session, cap, p.options);
   return status;
 }
@@ -128,6 +135,8 @@ export async function main(argv: string[]): Promise<number> {
         return cmdExec(args);
       case 'bench':
         return await runBench(args, out);
+      case 'lessons':
+        return lessonsCommand(args, out, (l) => process.stderr.write(l + '\n'));
       case undefined:
       case 'help':
       case '--help':

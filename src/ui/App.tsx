@@ -3,7 +3,7 @@
  * (scenario, seed, cursor, views, selection, host, theme) lives in the URL fragment and is
  * autosaved locally, so a reload or a shared link restores it exactly.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
 import { LabController } from './lab/controller.ts';
 import { LabContext, useLab } from './lab/context.ts';
 import { ALL_VIEWS } from './lab/store.ts';
@@ -18,6 +18,10 @@ import { CompareApp } from './compare/CompareApp.tsx';
 import type { CompareInit } from './compare/CompareApp.tsx';
 import { KNOBS } from './compare/knobs.ts';
 import type { Knob } from './compare/knobs.ts';
+import { CATALOGUE_HREF, lessonRoute } from './lessons/route.ts';
+
+/** The lesson catalogue and player (#lessons, #lesson=<id>): a separate chunk, loaded when used. */
+const LessonsApp = lazy(() => import('./lessons/LessonsApp.tsx'));
 
 const AUTOSAVE_KEY = 'stackscope:lab:v1';
 const DEFAULT_SCENARIO = 'routed';
@@ -62,6 +66,19 @@ function compareInit(): CompareInit | null {
 
 export function App() {
   const compare = useMemo(compareInit, []);
+  const [lessons, setLessons] = useState(() => lessonRoute(window.location.hash) !== null);
+  useEffect(() => {
+    const onHash = () => setLessons(lessonRoute(window.location.hash) !== null);
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  if (lessons) {
+    return (
+      <Suspense fallback={<p className="ss-banner" role="status">Loading lessons…</p>}>
+        <LessonsApp />
+      </Suspense>
+    );
+  }
   return compare ? <CompareApp init={compare} /> : <SingleApp />;
 }
 
@@ -218,6 +235,9 @@ function Header({ lab }: { lab: LabController }) {
         <img src="/favicon.svg" alt="" width="28" height="28" />
         <h1>Stackscope</h1>
       </div>
+      <a className="ss-nav-link" href={CATALOGUE_HREF}>
+        Lessons
+      </a>
       <label>
         Scenario{' '}
         <select value={current} onChange={(e) => void lab.load(e.target.value, seed)} aria-label="Scenario" aria-describedby="ss-scenario-desc">

@@ -14,18 +14,19 @@ import {
   BUILTIN_SCENARIOS,
   captureFromTrace,
   captureInterfaces,
+  classifyFrame,
   describeFrame,
   describeTopology,
   formatMac,
   IpNode,
   startCommand,
+  summarizeFrame,
 } from '../engine/index.ts';
 import type { RunningCommand } from '../engine/index.ts';
-import type { FaultResult, NodeState, ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
+import type { FaultResult, NodeState, PacketClass, ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
 import { PROTOCOL_VERSION } from './protocol.ts';
 import type { BatchCursor } from './batch.ts';
 import { collectBatch, newBatchCursor } from './batch.ts';
-import { frameSummary } from './summary.ts';
 import { faultScenario } from './fault.ts';
 import type { FaultAction, TypedCommand } from './fault.ts';
 
@@ -168,12 +169,19 @@ export class EngineHost implements EngineApi {
     const packets = this.current().session.world.trace.packets;
     if (!Number.isInteger(uid) || uid < 0 || uid >= packets.count) throw new RangeError(`no packet ${uid}`);
     const bytes = packets.bytes(uid).slice();
-    return { uid, bytes, fields: describeFrame(bytes), summary: frameSummary(bytes), parent: packets.parentOf(uid), createdNs: packets.createdAt(uid) };
+    return { uid, bytes, fields: describeFrame(bytes), summary: summarizeFrame(bytes), parent: packets.parentOf(uid), createdNs: packets.createdAt(uid) };
+  }
+
+  packetClass(uid: number): PacketClass {
+    const packets = this.current().session.world.trace.packets;
+    if (!Number.isInteger(uid) || uid < 0 || uid >= packets.count) throw new RangeError(`no packet ${uid}`);
+    const c = classifyFrame(packets.bytes(uid));
+    return { stack: c.stack, ...(c.src !== undefined ? { src: c.src } : {}), ...(c.dst !== undefined ? { dst: c.dst } : {}), ...(c.srcPort !== undefined ? { srcPort: c.srcPort } : {}), ...(c.dstPort !== undefined ? { dstPort: c.dstPort } : {}), ...(c.icmpType !== undefined ? { icmpType: c.icmpType } : {}) };
   }
 
   summaries(uids: readonly number[]): string[] {
     const packets = this.current().session.world.trace.packets;
-    return uids.map((u) => (Number.isInteger(u) && u >= 0 && u < packets.count ? frameSummary(packets.bytes(u)) : ''));
+    return uids.map((u) => (Number.isInteger(u) && u >= 0 && u < packets.count ? summarizeFrame(packets.bytes(u)) : ''));
   }
 
   exec(host: string, line: string): ExecResult {

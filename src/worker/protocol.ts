@@ -127,6 +127,17 @@ export interface NodeState {
   readonly running: string | null;
 }
 
+/** How the engine's frame classifier sees a packet (what fault rules and lesson checks match on). */
+export interface PacketClass {
+  /** Every protocol recognised, outermost first, e.g. ['ipv4', 'icmp']. */
+  readonly stack: readonly string[];
+  readonly src?: string;
+  readonly dst?: string;
+  readonly srcPort?: number;
+  readonly dstPort?: number;
+  readonly icmpType?: number;
+}
+
 export type FaultResult = { readonly ok: true; readonly scenario: object; readonly description: string } | { readonly ok: false; readonly error: string };
 
 /** What the worker exposes (through Comlink; every method returns a promise on the UI side). */
@@ -144,6 +155,8 @@ export interface EngineApi {
   /** A device's tables at a moment (after the first `events` events when given). */
   nodeState(node: number, timeNs: number, events?: number): NodeState;
   packet(uid: number): PacketDetail;
+  /** A packet's protocols, addresses and ports (lesson checks match the selected packet on these). */
+  packetClass(uid: number): PacketClass;
   /** One-line summaries for many packets (the event list, tcpdump view). */
   summaries(uids: readonly number[]): string[];
   /** Starts a terminal command on a host at the current head time; output arrives with advance(). */

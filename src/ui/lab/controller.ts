@@ -18,7 +18,13 @@ import type { LabState, LabStore } from './store.ts';
 import type { Lab, TerminalBackend } from './context.ts';
 
 /** Events per advance() call: keeps each reply small (a few ms to append on the UI thread). */
-export const SLICE_EVENTS = 40_000;
+export const SLICE_EVENTS = 20_000;
+/**
+ * During playback, views learn that the trace grew at most this often (wall ms): each growth
+ * notice makes every open view fold in the new events and redraw, and at full speed batches
+ * arrive every frame. Paused, stepping or seeking, the notice is immediate.
+ */
+const TRACE_NOTICE_MS = 120;
 /** Simulate this far ahead of the cursor during playback (ns of simulated time per wall second of lead). */
 const LOOKAHEAD_WALL_S = 0.25;
 
@@ -120,12 +126,32 @@ export class LabController implements Lab {
     return p;
   }
 
+  private lastNotice = 0;
+  private noticeTimer = 0;
+
+  /** Tells the views the trace grew (throttled while playing; see TRACE_NOTICE_MS). */
+  private noticeTrace(): void {
+    const now = performance.now();
+    if (!this.s.playing || now - this.lastNotice >= TRACE_NOTICE_MS) {
+      clearTimeout(this.noticeTimer);
+      this.noticeTimer = 0;
+      this.lastNotice = now;
+      if (this.s.traceVersion !== this.trace.version) this.s.set({ traceVersion: this.trace.version });
+    } else if (!this.noticeTimer) {
+      this.noticeTimer = window.setTimeout(() => {
+        this.noticeTimer = 0;
+        this.noticeTrace();
+      }, TRACE_NOTICE_MS);
+    }
+  }
+
   private accept(r: AdvanceResult): void {
     this.trace.append(r.batch);
     this.queuedOutput.push(...r.output);
     this.queuedExits.push(...r.exits);
     this.userCommands = Math.max(0, this.userCommands - r.exits.length);
-    this.s.set({ headNs: r.headNs, idle: r.idle, traceVersion: this.trace.version, ...(r.error ? { message: r.error } : {}) });
+    this.s.set({ headNs: r.headNs, idle: r.idle, ...(r.error ? { message: r.error } : {}) });
+    this.noticeTrace();
     if (r.error) this.pause();
     this.deliver();
   }
@@ -179,6 +205,7 @@ export class LabController implements Lab {
 
   pause(): void {
     this.s.set({ playing: false });
+    this.noticeTrace();
     if (this.raf) cancelAnimationFrame(this.raf);
     this.raf = 0;
   }
