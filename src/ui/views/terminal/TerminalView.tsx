@@ -13,8 +13,9 @@ import { LineEditor, commonPrefix } from './line-editor.ts';
 
 const BUILTINS = ['help', 'clear'];
 
-function darkTheme(): boolean {
-  return document.documentElement.dataset.theme === 'dark' || (document.documentElement.dataset.theme !== 'light' && window.matchMedia?.('(prefers-color-scheme: dark)').matches);
+/** The lab's theme decides (not the page's: inside an embedded widget the page is someone else's). */
+function darkTheme(theme: 'light' | 'dark' | 'system'): boolean {
+  return theme === 'dark' || (theme === 'system' && window.matchMedia?.('(prefers-color-scheme: dark)').matches);
 }
 
 export default function TerminalView() {
@@ -24,13 +25,14 @@ export default function TerminalView() {
   const commands = useLab((s) => s.run?.commands ?? []);
   const status = useLab((s) => s.status);
   const setState = useLab((s) => s.set);
+  const theme = useLab((s) => s.theme);
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const el = box.current;
     const backend = lab.terminal;
     if (!el || !backend || !host || status !== 'ready') return undefined;
-    const dark = darkTheme();
+    const dark = darkTheme(theme);
     const term = new Terminal({
       convertEol: true,
       cursorBlink: true,
@@ -167,7 +169,7 @@ export default function TerminalView() {
       ro.disconnect();
       term.dispose();
     };
-  }, [lab, host, status, commands]);
+  }, [lab, host, status, commands, theme]);
 
   return (
     <div className="ss-terminal">
