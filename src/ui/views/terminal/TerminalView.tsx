@@ -12,6 +12,8 @@ import { useLab, useLabContext } from '../../lab/context.ts';
 import { LineEditor, commonPrefix } from './line-editor.ts';
 
 const BUILTINS = ['help', 'clear'];
+const DARK = { background: '#111418', foreground: '#e6e6e6' };
+const LIGHT = { background: '#fbfbfb', foreground: '#1a1a1a', cursor: '#1a1a1a', selectionBackground: '#b3d4fc' };
 
 /** The lab's theme decides (not the page's: inside an embedded widget the page is someone else's). */
 function darkTheme(theme: 'light' | 'dark' | 'system'): boolean {
@@ -27,20 +29,22 @@ export default function TerminalView() {
   const setState = useLab((s) => s.set);
   const theme = useLab((s) => s.theme);
   const box = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | null>(null);
 
   useEffect(() => {
     const el = box.current;
     const backend = lab.terminal;
     if (!el || !backend || !host || status !== 'ready') return undefined;
-    const dark = darkTheme(theme);
+    const dark = darkTheme(lab.store.getState().theme);
     const term = new Terminal({
       convertEol: true,
       cursorBlink: true,
       fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace',
       fontSize: 14,
       screenReaderMode: true,
-      theme: dark ? { background: '#111418', foreground: '#e6e6e6' } : { background: '#fbfbfb', foreground: '#1a1a1a', cursor: '#1a1a1a', selectionBackground: '#b3d4fc' },
+      theme: dark ? DARK : LIGHT,
     });
+    termRef.current = term;
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(el);
@@ -168,8 +172,14 @@ export default function TerminalView() {
       unsubscribe();
       ro.disconnect();
       term.dispose();
+      termRef.current = null;
     };
-  }, [lab, host, status, commands, theme]);
+  }, [lab, host, status, commands]);
+
+  // A theme change recolours the terminal in place (its scrollback stays).
+  useEffect(() => {
+    if (termRef.current) termRef.current.options.theme = darkTheme(theme) ? DARK : LIGHT;
+  }, [theme]);
 
   return (
     <div className="ss-terminal">
