@@ -4,6 +4,7 @@
  *  - ui:   a 100 Mbit/s bulk transfer played "as fast as possible" with the views open —
  *          main-thread long tasks (> 50 ms) and animation frame gaps;
  *          then seeks into a busy 60 s run, timed from the request to the views repainted.
+ *  - topology: 5,000 frames in flight drawn by the topology view: draw time per frame.
  *  - size: gzip size of the app shell's initial JavaScript and CSS, and of the lazy chunks;
  *          the embeddable widget's first load (custom element script + static imports) and
  *          the iframe page's.
@@ -15,7 +16,7 @@ import { busyLanScenario } from './bench.ts';
 
 type Out = (line: string) => void;
 
-export const BROWSER_BENCHES = ['ui', 'size'];
+export const BROWSER_BENCHES = ['ui', 'size', 'topology'];
 
 const CHROMIUM = process.env.STACKSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -172,7 +173,17 @@ async function benchUi(out: Out): Promise<void> {
   }
 }
 
+/** topology: 5,000 frames in flight drawn by the topology renderer (scripts/bench-topology.mjs). */
+async function benchTopology(out: Out): Promise<number> {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, ['scripts/bench-topology.mjs'], { encoding: 'utf8' });
+  for (const line of (r.stdout ?? '').trimEnd().split('\n')) if (line) out(line);
+  if (r.status !== 0) out(`topology benchmark failed: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  return r.status ?? 1;
+}
+
 export async function runBrowserBench(name: string, out: Out): Promise<number> {
+  if (name === 'topology') return benchTopology(out);
   if (name === 'size') {
     await buildApp();
     benchSize(out);
