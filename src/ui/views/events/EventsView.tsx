@@ -414,7 +414,16 @@ export default function EventsView() {
           </div>
         </div>
         <div role="rowgroup" className="ss-events-body" style={{ height: win.spacer }}>
-          {rows}
+          {rows.length > 0 ? (
+            rows
+          ) : (
+            // A grid's row group must hold rows (ARIA): say why it is empty instead.
+            <div role="row" aria-rowindex={2} className="ss-events-row">
+              <span role="gridcell" aria-colspan={5} className="ss-events-cell ss-muted">
+                No events at this time (or none match the filters).
+              </span>
+            </div>
+          )}
         </div>
       </div>
 
