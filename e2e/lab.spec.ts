@@ -223,5 +223,12 @@ test('fault injection from the editor drops the selected packet and keeps the ru
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByText('Scenario JSON', { exact: true }).click();
   await expect(page.getByLabel('Scenario JSON')).toHaveValue(/"action": "drop"/);
-  await expect(page.getByLabel('Scenario JSON')).toHaveValue(/"command": "ping -c 3 192.168.10.13"/);
+  // The typed ping was replayed at its exact point, and the rule dropped exactly that packet.
+  const drops = await page.evaluate(() => {
+    const t = (window as unknown as { stackscope: { trace: { length: number; kindName(i: number): string; textAt(i: number): string | undefined } } }).stackscope.trace;
+    const out: string[] = [];
+    for (let i = 0; i < t.length; i++) if (t.kindName(i) === 'link.drop') out.push(t.textAt(i) ?? '');
+    return out;
+  });
+  expect(drops).toEqual([expect.stringMatching(new RegExp(`^rule: drop packet ${uid} `))]);
 });

@@ -107,6 +107,22 @@ export class Session {
     return r.reason === 'idle' ? 'idle' : r.reason === 'until' ? 'until' : 'slice';
   }
 
+  /**
+   * Brings the run to the exact point where a command was typed in an earlier run of the same
+   * scenario and seed: after `events` scheduler events, at simulated time `atNs`. Commands
+   * replayed this way start in the same order relative to same-time events as they did then
+   * (scheduling them as actions at `atNs` would put them after events already queued for it).
+   */
+  replayTo(atNs: number, events: number): void {
+    const sched = this.world.sched;
+    const left = events - sched.eventsRun;
+    if (left > 0) {
+      const r = sched.run(atNs, left);
+      this.eventsUsed += r.eventsRun;
+    }
+    if (sched.now < atNs && sched.peekTime() > atNs) sched.now = atNs;
+  }
+
   private overBudget(): never {
     this.world.trace.emit(this.world.now, 'sim.budget', -1, -1, -1, this.budget);
     throw new BudgetExceeded(this.budget, this.world.now);

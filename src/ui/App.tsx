@@ -98,7 +98,7 @@ function SingleApp() {
   useEffect(() => {
     // A handle for end-to-end tests and curious learners (window.stackscope in the console).
     (window as unknown as { stackscope?: LabController }).stackscope = lab;
-    void lab.load(init.scenario ?? DEFAULT_SCENARIO, init.seed ?? 1, (init.t ?? 0) * 1e9).then((ok) => {
+    void lab.load(init.scenario ?? DEFAULT_SCENARIO, init.seed ?? 1, (init.t ?? 0) * 1e9, init.commands ?? []).then((ok) => {
       if (ok && init.packet !== undefined && init.packet < lab.trace.packetCount) lab.store.getState().select({ packet: init.packet });
     });
     return () => lab.dispose();
@@ -117,6 +117,7 @@ function SingleApp() {
         if (s.selection.packet !== null) st.packet = s.selection.packet;
         if (s.terminalHost) st.host = s.terminalHost;
         if (s.theme !== 'system') st.theme = s.theme;
+        if (lab.typed.length > 0) st.commands = lab.typed;
         const enc = encodeState(st);
         history.replaceState(null, '', `#${enc}`);
         try {

@@ -23,12 +23,12 @@ import {
   summarizeFrame,
 } from '../engine/index.ts';
 import type { RunningCommand } from '../engine/index.ts';
-import type { FaultResult, NodeState, PacketClass, ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
+import type { TypedCommandRecord, FaultResult, NodeState, PacketClass, ScenarioInfo, AdvanceResult, CommandExit, CommandOutput, EngineApi, ExecResult, LoadResult, PacketDetail, SerializedWorldState } from './protocol.ts';
 import { PROTOCOL_VERSION } from './protocol.ts';
 import type { BatchCursor } from './batch.ts';
 import { collectBatch, newBatchCursor } from './batch.ts';
 import { faultScenario } from './fault.ts';
-import type { FaultAction, TypedCommand } from './fault.ts';
+import type { FaultAction } from './fault.ts';
 
 interface Run {
   readonly session: Session;
@@ -38,8 +38,8 @@ interface Run {
   output: CommandOutput[];
   exits: CommandExit[];
   error: string | undefined;
-  /** Terminal commands typed in this run (become scripted actions when the scenario is saved). */
-  readonly typed: TypedCommand[];
+  /** Terminal commands of an earlier run still to replay, in order (output not shown again). */
+  readonly replays: TypedCommandRecord[];
 }
 
 export class EngineHost implements EngineApi {
@@ -58,7 +58,7 @@ export class EngineHost implements EngineApi {
     return this.current().session.scenario;
   }
 
-  load(scenario: string | object, seed?: number): LoadResult {
+  load(scenario: string | object, seed?: number, commands: readonly TypedCommandRecord[] = []): LoadResult {
     let input: unknown = scenario;
     if (typeof scenario === 'string') {
       input = builtinScenario(scenario);
@@ -75,7 +75,7 @@ export class EngineHost implements EngineApi {
       if (e instanceof ScenarioError) return { ok: false, error: `scenario: ${e.message}` };
       return { ok: false, error: (e as Error).message };
     }
-    this.run = { session, timeline: new Timeline(session.world), cursor: newBatchCursor(), commands: new Map(), output: [], exits: [], error: undefined, typed: [] };
+    this.run = { session, timeline: new Timeline(session.world), cursor: newBatchCursor(), commands: new Map(), output: [], exits: [], error: undefined, replays: [...commands].sort((a, b) => a.events - b.events) };
     run.output = this.run.output;
     const sc = session.scenario;
     return {
@@ -104,6 +104,7 @@ export class EngineHost implements EngineApi {
     let idle = false;
     if (run.error === undefined) {
       try {
+        this.replay(run, untilNs);
         const why = session.advance(untilNs, Math.max(1, maxEvents));
         idle = why === 'idle';
       } catch (e) {
@@ -117,6 +118,20 @@ export class EngineHost implements EngineApi {
     run.exits = [];
     const result: AdvanceResult = { headNs: session.world.now, batch: collectBatch(session.world, run.cursor), output, exits, idle: idle || run.error !== undefined };
     return run.error === undefined ? result : { ...result, error: run.error };
+  }
+
+  /** Starts the replayed commands due by `untilNs`, each at its exact original point. */
+  private replay(run: Run, untilNs: number): void {
+    while (run.replays.length > 0 && run.replays[0]!.atNs <= untilNs) {
+      const c = run.replays.shift()!;
+      run.session.replayTo(c.atNs, c.events);
+      try {
+        const world = run.session.world;
+        startCommand(run.session.registry, world, run.session.host(c.host), c.command, (line) => run.output.push({ cmd: 0, t: world.now, line: `[${c.host}] ${line}` }));
+      } catch {
+        // a host removed since: nothing to replay
+      }
+    }
   }
 
   stateAt(timeNs: number, events?: number): SerializedWorldState {
@@ -195,7 +210,7 @@ export class EngineHost implements EngineApi {
     }
     const cmd = this.nextCmd++;
     const world = run.session.world;
-    run.typed.push({ atNs: world.now, host, command: line });
+    const events = world.sched.eventsRun;
     const running = startCommand(
       run.session.registry,
       world,
@@ -208,7 +223,7 @@ export class EngineHost implements EngineApi {
       },
     );
     if (!run.exits.some((e) => e.cmd === cmd)) run.commands.set(cmd, running);
-    return { ok: true, cmd, t: world.now };
+    return { ok: true, cmd, t: world.now, events };
   }
 
   validateScenario(scenario: object): string | null {
@@ -224,7 +239,7 @@ export class EngineHost implements EngineApi {
   injectFault(uid: number, action: FaultAction, delayNs?: number, link?: number): FaultResult {
     const run = this.current();
     try {
-      const r = faultScenario(run.session, run.typed, uid, action, delayNs, link);
+      const r = faultScenario(run.session, uid, action, delayNs, link);
       return { ok: true, scenario: r.scenario, description: r.description };
     } catch (e) {
       return { ok: false, error: (e as Error).message };

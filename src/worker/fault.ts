@@ -2,23 +2,17 @@
  * Per-packet fault injection from the UI, saved into the scenario so the run stays
  * reproducible: "drop (delay, corrupt) this packet at this hop" becomes a link fault rule
  * matching the packet's addresses/ports and counting matching frames sent by the same node
- * on the same link (the rule's `nth`). Terminal commands typed so far become scripted
- * actions at the times they were typed, so the packet exists again when the run is remade.
+ * on the same link (the rule's `nth`). The caller reloads it with the same typed commands
+ * (replayed at their exact points), so the packet exists again when the run is remade.
  */
 import { KIND_ID, classifyFrame, matchesPacket } from '../engine/index.ts';
 import type { Scenario, Session } from '../engine/index.ts';
 
 export type FaultAction = 'drop' | 'delay' | 'corrupt';
 
-export interface TypedCommand {
-  readonly atNs: number;
-  readonly host: string;
-  readonly command: string;
-}
-
 const MATCH_PROTOCOLS = new Set(['arp', 'ipv4', 'ipv6', 'icmp', 'icmpv6', 'udp', 'tcp']);
 
-export function faultScenario(session: Session, typed: readonly TypedCommand[], uid: number, action: FaultAction, delayNs = 100e6, linkId?: number): { scenario: Scenario; description: string } {
+export function faultScenario(session: Session, uid: number, action: FaultAction, delayNs = 100e6, linkId?: number): { scenario: Scenario; description: string } {
   const world = session.world;
   const ev = world.trace.events;
   const packets = world.trace.packets;
@@ -56,6 +50,5 @@ export function faultScenario(session: Session, typed: readonly TypedCommand[], 
   const label = `${what} packet ${uid} (${from} → link ${l.a}–${l.b}, match #${nth})`;
   const rule: Rule = { from, match, nth, andAfter: false, action, label, ...(action === 'delay' ? { delay: delayNs } : {}) };
   const links = sc.links.map((x, i) => (i === link ? { ...x, rules: [...x.rules, rule] } : x));
-  const actions = [...sc.actions, ...typed.map((t) => ({ at: t.atNs, host: t.host, command: t.command }))];
-  return { scenario: { ...sc, links, actions }, description: label };
+  return { scenario: { ...sc, links }, description: label };
 }

@@ -97,6 +97,8 @@ export interface ExecStarted {
   readonly ok: true;
   readonly cmd: number;
   readonly t: number;
+  /** Scheduler events run before it started (see TypedCommandRecord). */
+  readonly events: number;
 }
 
 export type ExecResult = ExecStarted | { readonly ok: false; readonly error: string };
@@ -138,7 +140,17 @@ export interface PacketClass {
   readonly icmpType?: number;
 }
 
+/** `scenario` has the new rule; load it with the run's typed commands to see the run again with the fault. */
 export type FaultResult = { readonly ok: true; readonly scenario: object; readonly description: string } | { readonly ok: false; readonly error: string };
+
+/** A terminal command as typed: when (simulated ns), on which host, what. */
+export interface TypedCommandRecord {
+  readonly atNs: number;
+  /** Scheduler events run before it started (orders it among events at the same instant). */
+  readonly events: number;
+  readonly host: string;
+  readonly command: string;
+}
 
 /** What the worker exposes (through Comlink; every method returns a promise on the UI side). */
 export interface EngineApi {
@@ -148,7 +160,11 @@ export interface EngineApi {
   /** The scenario JSON of the current run (for export; defaults filled in). */
   scenarioJson(): object;
   /** Loads a scenario (built-in name or scenario JSON). Replaces any current run. */
-  load(scenario: string | object, seed?: number): LoadResult;
+  /**
+   * `commands`: terminal commands typed in an earlier run (a shared link), replayed at the
+   * simulated times they were typed so the run is the same one.
+   */
+  load(scenario: string | object, seed?: number, commands?: readonly TypedCommandRecord[]): LoadResult;
   /** Runs until `untilNs` or `maxEvents` events, whichever comes first; returns the new trace. */
   advance(untilNs: number, maxEvents: number): AdvanceResult;
   stateAt(timeNs: number, events?: number): SerializedWorldState;
@@ -170,8 +186,8 @@ export interface EngineApi {
   exportCapture(format: 'pcap' | 'pcapng'): Uint8Array;
   /**
    * The current scenario with a rule that drops/delays/corrupts this packet at the hop where
-   * it was sent (on `link` when it crossed several), and the terminal commands typed so far as
-   * scripted actions: load it to see the run again with the fault.
+   * it was sent (on `link` when it crossed several): load it with the same typed commands to
+   * see the run again with the fault.
    */
   /** Checks a scenario without loading it: null when it would load, else the one-line error. */
   validateScenario(scenario: object): string | null;

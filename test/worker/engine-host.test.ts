@@ -179,7 +179,8 @@ describe('engine worker protocol', () => {
 
   test('fault injection: dropping the second echo request at the first hop makes ping lose exactly it, reproducibly', () => {
     const h = loaded('lan');
-    h.exec('alice', 'ping -c 3 192.168.10.13');
+    const typed = h.exec('alice', 'ping -c 3 192.168.10.13');
+    if (!typed.ok) throw new Error(typed.error);
     const out: string[] = [];
     for (let i = 0; i < 100; i++) {
       const r = h.advance(Infinity, 10_000);
@@ -203,9 +204,9 @@ describe('engine worker protocol', () => {
     const f = h.injectFault(uids[1]!, 'drop');
     if (!f.ok) throw new Error(f.error);
     expect(f.description).toMatch(/drop packet/);
-    // The saved scenario replays the typed command as an action and drops exactly that request.
+    // The saved scenario, with the typed command replayed, drops exactly that request.
     const again = new EngineHost();
-    const r = again.load(f.scenario, 1);
+    const r = again.load(f.scenario, 1, [{ atNs: typed.t, events: typed.events, host: 'alice', command: 'ping -c 3 192.168.10.13' }]);
     if (!r.ok) throw new Error(r.error);
     const lines: string[] = [];
     for (let i = 0; i < 100; i++) {
@@ -220,6 +221,29 @@ describe('engine worker protocol', () => {
     expect(carol).toMatch(/from 192\.168\.10\.13: icmp_seq=3 /);
     expect(text).toMatch(/3 packets transmitted, 2 received, 33\.3333% packet loss/);
     expect(h.injectFault(1e9, 'drop')).toEqual({ ok: false, error: expect.stringContaining('never sent') });
+  });
+
+  test('typed commands replayed from a shared link give exactly the same run, even at the same instant as scripted traffic', () => {
+    // routed's scripted traffic starts at t = 0 too; the typed ping went first, before any event ran.
+    const a = loaded('routed');
+    const p1 = a.exec('laptop', 'ping -c 2 203.0.113.10');
+    a.advance(1.5e9, 1e6);
+    const p2 = a.exec('laptop', 'traceroute -n -q 1 203.0.113.10');
+    if (!p1.ok || !p2.ok) throw new Error('exec failed');
+    a.advance(20e9, 1e7);
+    const b = new EngineHost();
+    b.load('routed', 1, [
+      { atNs: p1.t, events: p1.events, host: 'laptop', command: 'ping -c 2 203.0.113.10' },
+      { atNs: p2.t, events: p2.events, host: 'laptop', command: 'traceroute -n -q 1 203.0.113.10' },
+    ]);
+    // Compare whole runs: same packets, byte for byte.
+    let rb;
+    do rb = b.advance(20e9, 1e7);
+    while (rb.headNs < 20e9 && !rb.idle);
+    const pa = a.exportCapture('pcap');
+    const pb = b.exportCapture('pcap');
+    expect(Buffer.from(pb).equals(Buffer.from(pa))).toBe(true);
+    expect(b.packet(2).bytes).toEqual(a.packet(2).bytes);
   });
 
   test('an exported capture of a run made through the worker passes tshark', async () => {

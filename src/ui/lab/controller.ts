@@ -9,7 +9,7 @@
  * slightly beyond it, in slices bounded by an event count so no reply is ever huge.
  */
 import type { TraceKindInfo } from '../../engine/index.ts';
-import type { AdvanceResult, CommandExit, CommandOutput, ExecResult } from '../../worker/protocol.ts';
+import type { AdvanceResult, CommandExit, CommandOutput, ExecResult, TypedCommandRecord } from '../../worker/protocol.ts';
 import { EngineClient } from '../runner/engine-client.ts';
 import type { EngineClientOptions } from '../runner/engine-client.ts';
 import { TraceBuffer } from '../trace/trace-buffer.ts';
@@ -62,13 +62,16 @@ export class LabController implements Lab {
   }
 
   /** Starts the worker and loads `scenario`. Errors end up in the store (status 'error'). */
-  async load(scenario: string | object, seed = this.s.seed, cursorNs = 0): Promise<boolean> {
+  /** Terminal commands typed in this run, with their start times: part of the shared state. */
+  typed: TypedCommandRecord[] = [];
+
+  async load(scenario: string | object, seed = this.s.seed, cursorNs = 0, commands: readonly TypedCommandRecord[] = []): Promise<boolean> {
     const token = ++this.loadToken;
     this.pause();
     this.s.set({ status: 'loading', message: null, scenario, seed });
     try {
       if (!this.engine.running) await this.engine.start();
-      const r = await this.engine.api.load(scenario, seed);
+      const r = await this.engine.api.load(scenario, seed, commands);
       if (token !== this.loadToken) return false;
       if (!r.ok) {
         this.s.set({ status: 'error', message: r.error });
@@ -78,6 +81,7 @@ export class LabController implements Lab {
       this.queuedOutput = [];
       this.queuedExits = [];
       this.userCommands = 0;
+      this.typed = [...commands];
       const host = this.s.terminalHost && r.hosts.includes(this.s.terminalHost) ? this.s.terminalHost : (r.hosts.find((h) => r.topology.nodes.find((n) => n.name === h)?.kind === 'host') ?? r.hosts[0] ?? null);
       this.s.set({ status: 'ready', run: r, topology: r.topology, seed: r.seed, headNs: 0, idle: false, cursorNs: 0, cursorEvents: 0, traceVersion: this.trace.version, terminalHost: host, message: null });
       this.s.clearSelection();
@@ -101,7 +105,7 @@ export class LabController implements Lab {
     this.engine.dispose();
     this.engine = this.makeClient();
     this.inFlight = null;
-    if (scenario !== null) await this.load(scenario, seed, cursorNs);
+    if (scenario !== null) await this.load(scenario, seed, cursorNs, this.typed);
   }
 
   subscribe(l: CommandListener): () => void {
@@ -285,6 +289,7 @@ export class LabController implements Lab {
     const r = await this.engine.api.exec(host, line);
     if (r.ok) {
       this.userCommands++;
+      this.typed.push({ atNs: r.t, events: r.events, host, command: line });
       this.s.set({ idle: false });
       if (!this.s.playing) this.play();
     }

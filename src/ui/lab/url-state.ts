@@ -17,6 +17,8 @@ export interface SharedState {
   packet?: number;
   host?: string;
   theme?: 'light' | 'dark';
+  /** Terminal commands typed in the run (replayed at their times, so a shared run is the same run). */
+  commands?: { atNs: number; events: number; host: string; command: string }[];
 }
 
 function toBase64Url(text: string): string {
@@ -42,6 +44,7 @@ export function encodeState(st: SharedState): string {
   if (st.packet !== undefined) p.set('p', String(st.packet));
   if (st.host) p.set('h', st.host);
   if (st.theme) p.set('theme', st.theme);
+  if (st.commands && st.commands.length > 0) p.set('c', toBase64Url(JSON.stringify(st.commands.map((c) => [c.atNs, c.events, c.host, c.command]))));
   return p.toString();
 }
 
@@ -69,6 +72,23 @@ export function decodeState(fragment: string): Partial<SharedState> {
   if (p.has('p') && Number.isInteger(pk) && pk >= 0) out.packet = pk;
   const h = p.get('h');
   if (h && /^[A-Za-z0-9._-]{1,64}$/.test(h)) out.host = h;
+  const c = p.get('c');
+  if (c) {
+    try {
+      const rows: unknown = JSON.parse(fromBase64Url(c));
+      if (Array.isArray(rows)) {
+        const cmds = rows
+          .filter(
+            (r): r is [number, number, string, string] =>
+              Array.isArray(r) && r.length === 4 && Number.isFinite(r[0]) && r[0] >= 0 && Number.isInteger(r[1]) && r[1] >= 0 && typeof r[2] === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(r[2]) && typeof r[3] === 'string' && r[3].length > 0 && r[3].length < 1000,
+          )
+          .map(([atNs, events, host, command]) => ({ atNs, events, host, command }));
+        if (cmds.length > 0) out.commands = cmds;
+      }
+    } catch {
+      // a damaged link: the commands are dropped, the rest kept
+    }
+  }
   const theme = p.get('theme');
   if (theme === 'light' || theme === 'dark') out.theme = theme;
   return out;

@@ -58,7 +58,8 @@ export default function EditorView() {
       return;
     }
     const cursor = lab.store.getState().cursorNs;
-    if (await lab.load(next, seed, cursor)) setMessage({ text: done, error: false });
+    // The commands typed so far are replayed at their exact points, so the run is remade as it was.
+    if (await lab.load(next, seed, cursor, lab.typed)) setMessage({ text: done, error: false });
   }
 
   async function fault(action: 'drop' | 'delay' | 'corrupt') {

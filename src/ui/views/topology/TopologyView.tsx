@@ -109,7 +109,7 @@ export default function TopologyView() {
     }
     if (!ctx) return;
     const ix = flightIndexFor(trace, s.topology);
-    framesInFlight(ix, s.cursorNs, frames);
+    framesInFlight(ix, s.cursorNs, frames, s.cursorEvents);
     dropMarkersAt(ix, s.cursorNs, dropLingerNs(s.speed), markers);
     const queried = performance.now();
     const sel = s.selection.packet;
@@ -172,7 +172,7 @@ export default function TopologyView() {
     };
     requestRef.current = request;
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.cursorNs !== prev.cursorNs || s.traceVersion !== prev.traceVersion || s.selection !== prev.selection || s.topology !== prev.topology || s.speed !== prev.speed) request();
+      if (s.cursorNs !== prev.cursorNs || s.cursorEvents !== prev.cursorEvents || s.traceVersion !== prev.traceVersion || s.selection !== prev.selection || s.topology !== prev.topology || s.speed !== prev.speed) request();
     });
     request();
     return () => {

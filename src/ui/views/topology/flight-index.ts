@@ -57,6 +57,8 @@ export class LinkFrames {
   proto = new Uint8Array(0);
   flags = new Uint8Array(0);
   t0 = new Float64Array(0);
+  /** Index of the frame's phy.txBegin event (stepping one event at a time within an instant). */
+  ev = new Int32Array(0);
   t1 = new Float64Array(0);
   /** When the frame has left the link: arrival (rxEnd), or vanishing point for lost frames. */
   tEnd = new Float64Array(0);
@@ -69,7 +71,7 @@ export class LinkFrames {
     readonly bandwidthBps: number,
   ) {}
 
-  push(uid: number, origin: number, side: number, proto: number, t0: number, wireBytes: number): number {
+  push(uid: number, origin: number, side: number, proto: number, t0: number, wireBytes: number, ev = -1): number {
     const i = this.n++;
     if (this.uid.length < this.n) {
       this.uid = growI32(this.uid, this.n);
@@ -78,6 +80,7 @@ export class LinkFrames {
       this.proto = growU8(this.proto, this.n);
       this.flags = growU8(this.flags, this.n);
       this.t0 = growF64(this.t0, this.n);
+      this.ev = growI32(this.ev, this.n);
       this.t1 = growF64(this.t1, this.n);
       this.tEnd = growF64(this.tEnd, this.n);
     }
@@ -87,6 +90,7 @@ export class LinkFrames {
     this.proto[i] = proto;
     this.flags[i] = 0;
     this.t0[i] = t0;
+    this.ev[i] = ev;
     // The engine's timing: last bit after (padded + 12) bytes, i.e. wire bytes minus preamble/SFD and IFG.
     const lastBit = this.bandwidthBps > 0 ? Math.ceil((Math.max(wireBytes - 12, 1) * 8e9) / this.bandwidthBps) : 0;
     this.t1[i] = t0 + lastBit;
@@ -295,7 +299,7 @@ export class FlightIndex {
         if (!lf || uid < 0) continue;
         const side = this.ifaceLink.get(trace.ifaceAt(i))?.side ?? 0;
         const proto = uid < trace.packetCount ? trace.packetProto(uid) : 0;
-        const j = lf.push(uid, this.originOf(trace, uid), side, proto, trace.timeAt(i), trace.bAt(i));
+        const j = lf.push(uid, this.originOf(trace, uid), side, proto, trace.timeAt(i), trace.bAt(i), i);
         this.pending.set(uid * KEY_LINKS + link, j);
       } else if (kind === k.txEnd) {
         const link = trace.aAt(i);
@@ -411,7 +415,12 @@ export class FrameSet {
  * Frames on a link at time t (pure: reads the index, writes `out`). Cost is proportional to the
  * frames that started within one maximum link-transit time before t, not to the trace length.
  */
-export function framesInFlight(ix: FlightIndex, t: number, out: FrameSet = new FrameSet()): FrameSet {
+/**
+ * Frames on the wire at time t. With `events` (the cursor's applied-event count), a frame whose
+ * txBegin event is not applied yet is not drawn, so stepping back one event within an instant
+ * takes its frame off the wire.
+ */
+export function framesInFlight(ix: FlightIndex, t: number, out: FrameSet = new FrameSet(), events = Infinity): FrameSet {
   out.n = 0;
   for (const lf of ix.links) {
     if (!lf || lf.n === 0) continue;
@@ -420,7 +429,7 @@ export function framesInFlight(ix: FlightIndex, t: number, out: FrameSet = new F
     const start = lf.lowerBound(t - lf.maxDur);
     const d = lf.delayNs > 0 ? lf.delayNs : 1;
     for (let j = start; j < end; j++) {
-      if (lf.tEnd[j]! <= t) continue;
+      if (lf.tEnd[j]! <= t || lf.ev[j]! >= events) continue;
       const lost = (lf.flags[j]! & F_LOST) !== 0;
       let head = (t - lf.t0[j]!) / d;
       let tail = (t - lf.t1[j]!) / d;
