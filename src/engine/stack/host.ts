@@ -5,8 +5,9 @@
  */
 import type { Ipv4, Ipv6, Mac } from '../wire/addr.ts';
 import { formatIpv6, ip6, ipv6Equal, ipv6MulticastMac, isIpv6LinkLocal, linkLocalFromMac, readMac, MAC_BROADCAST, isMulticastMac, solicitedNodeMulticast } from '../wire/addr.ts';
-import { ETHERTYPE, buildFrame, parseEthernet } from '../wire/ethernet.ts';
+import { ETHERTYPE, buildFrame, emitEthernetUntagged, parseEthernet } from '../wire/ethernet.ts';
 import type { Frame } from '../net/frame.ts';
+import { frameAround } from '../net/frame.ts';
 import type { PatternTail } from '../trace/store.ts';
 import type { Interface } from '../net/iface.ts';
 import { Node } from '../net/node.ts';
@@ -150,9 +151,15 @@ export class IpNode extends Node {
     return iface.ipv6.some((x) => ipv6MulticastMac(solicitedNodeMulticast(x.addr)) === mac);
   }
 
-  /** Wraps an IP packet in Ethernet and sends it; returns the frame. */
-  sendFrame(iface: Interface, dstMac: Mac, ethertype: number, packet: Uint8Array, parent = -1, tail?: PatternTail | 'inherit'): Frame {
-    const frame = this.world.newFrame(buildFrame({ dst: dstMac, src: iface.mac, ethertype }, packet), parent, tail);
+  /**
+   * Wraps an IP packet in Ethernet and sends it; returns the frame. With `inPlace`, `packet` came
+   * from `framedPacket` and the header is written into the room in front of it instead of copying.
+   */
+  sendFrame(iface: Interface, dstMac: Mac, ethertype: number, packet: Uint8Array, parent = -1, tail?: PatternTail | 'inherit', inPlace = false): Frame {
+    let bytes = inPlace ? frameAround(packet) : undefined;
+    if (bytes) emitEthernetUntagged(dstMac, iface.mac, ethertype, bytes);
+    else bytes = buildFrame({ dst: dstMac, src: iface.mac, ethertype }, packet);
+    const frame = this.world.newFrame(bytes, parent, tail);
     iface.send(frame);
     return frame;
   }

@@ -71,14 +71,16 @@ export function tcpOptionsLength(options: readonly TcpOption[]): number {
   return (raw + 3) & ~3;
 }
 
+/** Writes an option's kind and length bytes at `i`; returns the offset of its data. */
+function kindLength(buf: Uint8Array, i: number, kind: number, len: number): number {
+  buf[i] = kind;
+  buf[i + 1] = len;
+  return i + 2;
+}
+
 /** Writes the options and zero padding at `off`; returns `tcpOptionsLength(options)`. */
 export function emitTcpOptions(options: readonly TcpOption[], buf: Uint8Array, off: number): number {
   let i = off;
-  const kl = (kind: number, len: number): void => {
-    buf[i] = kind;
-    buf[i + 1] = len;
-    i += 2;
-  };
   for (const o of options) {
     switch (o.kind) {
       case 'eol':
@@ -88,19 +90,19 @@ export function emitTcpOptions(options: readonly TcpOption[], buf: Uint8Array, o
         buf[i++] = TCP_OPTION_KIND.NOP;
         break;
       case 'mss':
-        kl(TCP_OPTION_KIND.MSS, 4);
+        i = kindLength(buf, i, TCP_OPTION_KIND.MSS, 4);
         put16(buf, i, o.mss);
         i += 2;
         break;
       case 'wscale':
-        kl(TCP_OPTION_KIND.WSCALE, 3);
+        i = kindLength(buf, i, TCP_OPTION_KIND.WSCALE, 3);
         buf[i++] = o.shift;
         break;
       case 'sackPermitted':
-        kl(TCP_OPTION_KIND.SACK_PERMITTED, 2);
+        i = kindLength(buf, i, TCP_OPTION_KIND.SACK_PERMITTED, 2);
         break;
       case 'sack':
-        kl(TCP_OPTION_KIND.SACK, 2 + 8 * o.blocks.length);
+        i = kindLength(buf, i, TCP_OPTION_KIND.SACK, 2 + 8 * o.blocks.length);
         for (const [left, right] of o.blocks) {
           put32(buf, i, left);
           put32(buf, i + 4, right);
@@ -108,18 +110,18 @@ export function emitTcpOptions(options: readonly TcpOption[], buf: Uint8Array, o
         }
         break;
       case 'timestamps':
-        kl(TCP_OPTION_KIND.TIMESTAMPS, 10);
+        i = kindLength(buf, i, TCP_OPTION_KIND.TIMESTAMPS, 10);
         put32(buf, i, o.tsval);
         put32(buf, i + 4, o.tsecr);
         i += 8;
         break;
       case 'fastOpen':
-        kl(TCP_OPTION_KIND.FAST_OPEN, 2 + o.cookie.length);
+        i = kindLength(buf, i, TCP_OPTION_KIND.FAST_OPEN, 2 + o.cookie.length);
         buf.set(o.cookie, i);
         i += o.cookie.length;
         break;
       case 'unknown':
-        kl(o.code, 2 + o.data.length);
+        i = kindLength(buf, i, o.code, 2 + o.data.length);
         buf.set(o.data, i);
         i += o.data.length;
         break;

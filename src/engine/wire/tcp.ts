@@ -172,21 +172,32 @@ function sumWithoutChecksum(header: Uint8Array, headerLen: number, payload: Uint
 /** Writes header + options + payload at `off` with the checksum filled; returns the segment length. */
 export function emitTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader, buf: Uint8Array, off = 0): number {
   const headerLen = tcpHeaderLen(repr);
-  if (headerLen > TCP_MAX_HEADER_LEN) throw new RangeError(`TCP options need ${headerLen - TCP_HEADER_LEN} bytes; at most 40 fit`);
-  const header = buf.subarray(off, off + headerLen);
-  const v = TcpView.unchecked(header);
-  v.srcPort = repr.srcPort;
-  v.dstPort = repr.dstPort;
-  v.seq = repr.seq;
-  v.ack = repr.ack;
-  v.headerLen = headerLen;
-  v.flags = repr.flags;
-  v.window = repr.window;
-  v.urgent = repr.urgent;
-  emitTcpOptions(repr.options, header, TCP_FIELD.OPTIONS);
   buf.set(payload, off + headerLen);
-  v.checksum = finishChecksum(sumWithoutChecksum(header, headerLen, payload, pseudo));
-  return headerLen + payload.length;
+  return emitTcpHeader(repr, payload.length, payloadSum(payload), pseudo, buf, off);
+}
+
+/**
+ * Writes header + options at `off` for a payload of `payloadLen` bytes that the caller has put
+ * (or will put, unchanged) at `off + tcpHeaderLen(repr)`, whose partial sum (`sum16` of those
+ * bytes) is `payloadPartialSum`; fills the checksum and returns the segment length. This lets a
+ * sender whose payload follows a known pattern supply its sum without summing the bytes.
+ */
+export function emitTcpHeader(repr: TcpRepr, payloadLen: number, payloadPartialSum: number, pseudo: PseudoHeader, buf: Uint8Array, off = 0): number {
+  const headerLen = tcpHeaderLen(repr);
+  if (headerLen > TCP_MAX_HEADER_LEN) throw new RangeError(`TCP options need ${headerLen - TCP_HEADER_LEN} bytes; at most 40 fit`);
+  put16(buf, off, repr.srcPort);
+  put16(buf, off + 2, repr.dstPort);
+  put32(buf, off + 4, repr.seq);
+  put32(buf, off + 8, repr.ack);
+  // Data Offset, zero reserved bits, the 9 flag bits.
+  put16(buf, off + 12, ((headerLen >>> 2) << 12) | (repr.flags & FLAG_MASK));
+  put16(buf, off + 14, repr.window);
+  put16(buf, off + 16, 0);
+  put16(buf, off + 18, repr.urgent);
+  emitTcpOptions(repr.options, buf, off + TCP_FIELD.OPTIONS);
+  const sum = pseudoHeaderSum(pseudo, IP_PROTO_TCP, headerLen + payloadLen) + sum16(buf, off, off + headerLen) + payloadPartialSum;
+  put16(buf, off + 16, finishChecksum(sum));
+  return headerLen + payloadLen;
 }
 
 export function buildTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader): Uint8Array {

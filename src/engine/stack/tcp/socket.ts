@@ -7,15 +7,18 @@
  * (exact to 2^53), derived from SND.UNA so sequence wrap-around never confuses them.
  */
 import type { TcpOption, TcpRepr } from '../../wire/tcp.ts';
-import { TCP_FLAG, buildTcp } from '../../wire/tcp.ts';
-import { IPPROTO } from '../../wire/ipv4.ts';
+import { TCP_FLAG, buildTcp, emitTcpHeader, tcpHeaderLen } from '../../wire/tcp.ts';
+import { IPPROTO, IPV4_MIN_HEADER_LEN } from '../../wire/ipv4.ts';
+import { payloadSum } from '../../wire/checksum.ts';
+import { framedPacket } from '../../net/frame.ts';
+import type { Send4 } from '../ipv4.ts';
 import type { EventHandle } from '../../sim/scheduler.ts';
 import type { IpNode } from '../host.ts';
 import type { CongestionControl } from './cc/types.ts';
 import { createCongestionControl } from './cc/index.ts';
 import { DeliveryRateEstimator } from './cc/rate-sample.ts';
 import { RttEstimator } from './rtt.ts';
-import { SendBuffer } from './sendbuf.ts';
+import { SendBuffer, patternSum16 } from './sendbuf.ts';
 import { ReassemblyQueue } from './reasm.ts';
 import { seqAdd, seqDiff, seqGt, seqLt } from './seq.ts';
 import type { Segment, TcpAddr, TcpError, TcpSocketOptions, TcpState, TxSegment } from './types.ts';
@@ -262,8 +265,12 @@ export class TcpSocket {
     return free;
   }
 
-  /** Builds and sends one segment. `seq` is the first sequence number it covers. */
-  emit(seq: number, flags: number, data: Uint8Array, extraOptions: TcpOption[] = [], tail?: PatternTail): void {
+  /**
+   * Builds and sends one segment. `seq` is the first sequence number it covers. `data` is the
+   * payload, or a length of send-buffer bytes starting at stream offset `dataOffset`, which are
+   * copied straight into the outgoing frame (pattern bytes with a precomputed checksum sum).
+   */
+  emit(seq: number, flags: number, data: Uint8Array | number, extraOptions: TcpOption[] = [], dataOffset = 0): void {
     const node = this.node;
     const syn = (flags & TCP_FLAG.SYN) !== 0;
     const options: TcpOption[] = [];
@@ -293,26 +300,50 @@ export class TcpSocket {
     let f = flags;
     const hasAck = (f & TCP_FLAG.ACK) !== 0;
     if (this.ecnOk && hasAck && this.ceToEcho && !syn) f |= TCP_FLAG.ECE;
-    if (this.ecnOk && data.length > 0 && this.cwrPending) {
+    const dataLen = typeof data === 'number' ? data : data.length;
+    if (this.ecnOk && dataLen > 0 && this.cwrPending) {
       f |= TCP_FLAG.CWR;
       this.cwrPending = false;
       this.trace('tcp.ecn', TCP_FLAG.CWR, 0, `${this.name} CWR sent`);
     }
     const repr: TcpRepr = { srcPort: this.localPort, dstPort: this.remotePort, seq, ack: hasAck ? this.rcvNxt : 0, flags: f, window, urgent: 0, options };
     // RFC 3168 §6.1.5: data segments (not SYNs, pure ACKs or retransmissions) carry ECT(0).
-    const ect = this.ecnOk && data.length > 0 ? 2 : 0;
-    const r = this.local.v6
-      ? node.ipv6.send({ dst: this.remote.addr as Uint8Array, src: this.local.addr as Uint8Array, protocol: IPPROTO.TCP, ...(tail ? { tail } : {}), build: (src) => buildTcp(repr, data, { v: 6, src, dst: this.remote.addr as Uint8Array }) })
-      : node.ipv4.send({ dst: this.remote.addr as number, src: this.local.addr as number, protocol: IPPROTO.TCP, ecn: ect, pmtudisc: 'want', ...(tail ? { tail } : {}), build: (src) => buildTcp(repr, data, { v: 4, src, dst: this.remote.addr as number }) });
+    const ect = this.ecnOk && dataLen > 0 ? 2 : 0;
+    let r: { ok: boolean; error?: string };
+    if (this.local.v6) {
+      const bytes = typeof data === 'number' ? this.sendBuf.read(dataOffset, dataLen) : data;
+      const tail = typeof data === 'number' && dataLen > 0 && this.sendBuf.isSynthetic(dataOffset, dataLen) ? { len: dataLen, offset: dataOffset } : undefined;
+      r = node.ipv6.send({ dst: this.remote.addr as Uint8Array, src: this.local.addr as Uint8Array, protocol: IPPROTO.TCP, ...(tail ? { tail } : {}), build: (src) => buildTcp(repr, bytes, { v: 6, src, dst: this.remote.addr as Uint8Array }) });
+    } else {
+      // The segment is written once, into the buffer of the frame that will carry it.
+      const src = this.local.addr as number;
+      const headerLen = tcpHeaderLen(repr);
+      const segment = framedPacket(IPV4_MIN_HEADER_LEN + headerLen + dataLen).subarray(IPV4_MIN_HEADER_LEN);
+      let sum: number;
+      let tail: PatternTail | undefined;
+      if (typeof data !== 'number') {
+        segment.set(data, headerLen);
+        sum = payloadSum(data);
+      } else if (this.sendBuf.readInto(dataOffset, dataLen, segment, headerLen) && dataLen > 0) {
+        sum = patternSum16(dataOffset, dataLen);
+        tail = { len: dataLen, offset: dataOffset };
+      } else {
+        sum = payloadSum(segment.subarray(headerLen));
+      }
+      emitTcpHeader(repr, dataLen, sum, { v: 4, src, dst: this.remote.addr as number }, segment);
+      const req: Send4 = { dst: this.remote.addr as number, src, protocol: IPPROTO.TCP, ecn: ect, pmtudisc: 'want', build: segment, inPlace: true };
+      if (tail) req.tail = tail;
+      r = node.ipv4.send(req);
+    }
     if (!r.ok) {
       this.trace('tcp.drop', seq, 0, `${this.name} send failed: ${r.error}`);
       return;
     }
     this.segsOut++;
     this.lastSnd = this.now;
-    if (data.length > 0) {
+    if (dataLen > 0) {
       this.dataSegsOut++;
-      this.bytesSent += data.length;
+      this.bytesSent += dataLen;
     }
     if (hasAck) {
       this.lastAckSent = this.rcvNxt;
@@ -320,7 +351,7 @@ export class TcpSocket {
       this.layer.node.world.sched.cancel(this.delAckTimer);
       this.delAckTimer = null;
     }
-    this.trace('tcp.tx', seqDiff(seq, this.iss), data.length);
+    this.trace('tcp.tx', seqDiff(seq, this.iss), dataLen);
   }
 
   /** RFC 7323 §4.1: TSval is a millisecond clock with a random per-connection offset. */
