@@ -13,12 +13,36 @@ const ETH_HEADER = 14;
 const ETH_MIN = 60;
 
 /**
- * Allocates a zeroed buffer for one untagged Ethernet frame carrying an IP packet of `ipLen`
- * bytes (padded to the 60-byte minimum) and returns the view where the packet goes. The bytes
- * in front of the view (the Ethernet header) and after it (padding) are scratch space the link
+ * Allocates zeroed room for one untagged Ethernet frame carrying an IP packet of `ipLen` bytes
+ * (padded to the 60-byte minimum) and returns the view where the packet goes. The bytes in
+ * front of the view (the Ethernet header) and after it (padding) are scratch space the link
  * layer fills in place (`IpNode.sendFrame` with `inPlace`), so a packet built into this view
  * reaches the wire without being copied again.
+ *
+ * Frames are carved from shared slabs (never reused, so always zero) rather than allocated one
+ * by one: a separate ArrayBuffer per frame costs an allocation outside the JS heap and makes the
+ * garbage collector run far more often. A slab is freed once no frame in it is referenced.
  */
+export class FrameSlab {
+  private slab = new ArrayBuffer(0);
+  private used = 0;
+
+  constructor(private readonly slabBytes = 1 << 16) {}
+
+  framedPacket(ipLen: number): Uint8Array {
+    const len = Math.max(ETH_MIN, ETH_HEADER + ipLen);
+    if (len * 4 > this.slabBytes) return framedPacket(ipLen);
+    if (this.used + len > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(this.slabBytes);
+      this.used = 0;
+    }
+    const view = new Uint8Array(this.slab, this.used + ETH_HEADER, ipLen);
+    this.used += len;
+    return view;
+  }
+}
+
+/** Like `FrameSlab.framedPacket`, with a buffer of its own. */
 export function framedPacket(ipLen: number): Uint8Array {
   return new Uint8Array(Math.max(ETH_MIN, ETH_HEADER + ipLen)).subarray(ETH_HEADER, ETH_HEADER + ipLen);
 }

@@ -16,7 +16,6 @@ import { Ipv4Reassembler, fragmentIpv4 } from '../wire/ipv4-fragment.ts';
 import type { Icmpv4Message } from '../wire/icmpv4.ts';
 import { ICMPV4_TYPE, ICMPV4_UNREACH, emitIcmpv4, icmpv4Length, parseIcmpv4 } from '../wire/icmpv4.ts';
 import type { Frame } from '../net/frame.ts';
-import { framedPacket } from '../net/frame.ts';
 import type { Interface } from '../net/iface.ts';
 import type { Route } from './routing.ts';
 import type { PatternTail } from '../trace/store.ts';
@@ -310,7 +309,7 @@ export class Ipv4Layer {
       return;
     }
     // One copy, straight into the outgoing frame's buffer (frames are immutable once sent).
-    let out = framedPacket(packet.length);
+    let out = w.frames.framedPacket(packet.length);
     out.set(packet);
     decrementTtl(out);
     let inPlace = true;

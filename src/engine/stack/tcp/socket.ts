@@ -10,7 +10,6 @@ import type { TcpOption, TcpRepr } from '../../wire/tcp.ts';
 import { TCP_FLAG, buildTcp, emitTcpHeader, tcpHeaderLen } from '../../wire/tcp.ts';
 import { IPPROTO, IPV4_MIN_HEADER_LEN } from '../../wire/ipv4.ts';
 import { payloadSum } from '../../wire/checksum.ts';
-import { framedPacket } from '../../net/frame.ts';
 import type { Send4 } from '../ipv4.ts';
 import type { EventHandle } from '../../sim/scheduler.ts';
 import type { IpNode } from '../host.ts';
@@ -318,7 +317,7 @@ export class TcpSocket {
       // The segment is written once, into the buffer of the frame that will carry it.
       const src = this.local.addr as number;
       const headerLen = tcpHeaderLen(repr);
-      const segment = framedPacket(IPV4_MIN_HEADER_LEN + headerLen + dataLen).subarray(IPV4_MIN_HEADER_LEN);
+      const segment = node.world.frames.framedPacket(IPV4_MIN_HEADER_LEN + headerLen + dataLen).subarray(IPV4_MIN_HEADER_LEN);
       let sum: number;
       let tail: PatternTail | undefined;
       if (typeof data !== 'number') {
