@@ -16,7 +16,8 @@ export interface EventHandle {
 }
 
 interface Entry extends EventHandle {
-  action: Action;
+  action: (now: number, arg: never) => void;
+  arg: unknown;
 }
 
 export type StopReason = 'idle' | 'until' | 'budget' | 'stopped';
@@ -42,10 +43,18 @@ export class Scheduler {
 
   /** Schedules `action` at absolute time `timeNs` (>= now, integer). */
   at(timeNs: number, action: Action): EventHandle {
+    return this.atWith(timeNs, action, undefined);
+  }
+
+  /**
+   * Schedules `action(now, arg)` at absolute time `timeNs`: lets a hot path pass its data to a
+   * handler created once instead of allocating a closure per event.
+   */
+  atWith<T>(timeNs: number, action: (now: number, arg: T) => void, arg: T): EventHandle {
     if (!(timeNs >= this.now) || !Number.isFinite(timeNs)) {
       throw new RangeError(`cannot schedule at ${timeNs} ns: now is ${this.now} ns`);
     }
-    const e: Entry = { time: Math.round(timeNs), seq: this.nextSeq++, cancelled: false, action };
+    const e: Entry = { time: Math.round(timeNs), seq: this.nextSeq++, cancelled: false, action: action as (now: number, arg: never) => void, arg };
     this.push(e);
     return e;
   }
@@ -93,7 +102,7 @@ export class Scheduler {
       this.now = e.time;
       ran++;
       this.eventsRun++;
-      e.action(e.time);
+      e.action(e.time, e.arg as never);
     }
   }
 
@@ -103,7 +112,7 @@ export class Scheduler {
     const e = this.pop()!;
     this.now = e.time;
     this.eventsRun++;
-    e.action(e.time);
+    e.action(e.time, e.arg as never);
     return true;
   }
 
