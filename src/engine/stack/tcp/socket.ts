@@ -183,10 +183,17 @@ export class TcpSocket {
   }
 
   private cachedName: string | undefined;
+  /** `name` interned in the trace's string table (most events carry it). */
+  private nameId = -1;
 
-  trace(kind: Parameters<IpNode['world']['trace']['emit']>[1], a = 0, b = 0, text = this.name, pkt = -1): void {
+  trace(kind: Parameters<IpNode['world']['trace']['emit']>[1], a = 0, b = 0, text?: string, pkt = -1): void {
     const w = this.node.world;
-    w.trace.emit(w.now, kind, this.node.id, -1, pkt, a, b, text);
+    if (text === undefined || text === this.cachedName) {
+      if (this.nameId < 0) this.nameId = w.trace.events.intern(this.name);
+      w.trace.emitInterned(w.now, kind, this.node.id, -1, pkt, a, b, this.nameId);
+    } else {
+      w.trace.emit(w.now, kind, this.node.id, -1, pkt, a, b, text);
+    }
   }
 
   setState(s: TcpState): void {
