@@ -255,8 +255,10 @@ export function parseIpv4(buf: Uint8Array): ParseResult<Ipv4Packet> {
   if (!checked.ok) return checked;
   const v = checked.value;
   const options = v.options;
-  const walked = walkIpv4Options(options);
-  if (!walked.ok) return fail('malformed', walked.error.message, IPV4_FIELD.OPTIONS + (walked.error.offset ?? 0));
+  if (options.length > 0) {
+    const walked = walkIpv4Options(options);
+    if (!walked.ok) return fail('malformed', walked.error.message, IPV4_FIELD.OPTIONS + (walked.error.offset ?? 0));
+  }
   const hl = v.headerLen;
   const repr: Ipv4Repr = {
     src: v.src,
