@@ -29,14 +29,15 @@ export class FrameSlab {
 
   constructor(private readonly slabBytes = 1 << 16) {}
 
-  framedPacket(ipLen: number): Uint8Array {
+  /** With `skip`, the view starts that many bytes into the packet (e.g. after its IP header). */
+  framedPacket(ipLen: number, skip = 0): Uint8Array {
     const len = Math.max(ETH_MIN, ETH_HEADER + ipLen);
-    if (len * 4 > this.slabBytes) return framedPacket(ipLen);
+    if (len * 4 > this.slabBytes) return framedPacket(ipLen).subarray(skip);
     if (this.used + len > this.slab.byteLength) {
       this.slab = new ArrayBuffer(this.slabBytes);
       this.used = 0;
     }
-    const view = new Uint8Array(this.slab, this.used + ETH_HEADER, ipLen);
+    const view = new Uint8Array(this.slab, this.used + ETH_HEADER + skip, ipLen - skip);
     this.used += len;
     return view;
   }

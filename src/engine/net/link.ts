@@ -132,7 +132,8 @@ export class Link {
       ? { frame, bytes: frame.bytes.length, flowHash: flowHashOfFrame(frame.bytes, this.hashSeed), ecnCapable: ecnCapable(frame.bytes), enqueuedAt: w.now }
       : { frame, bytes: frame.bytes.length, flowHash: 0, ecnCapable: false, enqueuedAt: w.now };
     const r = d.q.enqueue(item, w.now);
-    for (const ev of r.evicted ?? []) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, ev.item.frame.uid, this.id, d.queued, ev.reason);
+    const evicted = r.evicted;
+    if (evicted) for (let i = 0; i < evicted.length; i++) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, evicted[i]!.item.frame.uid, this.id, d.queued, evicted[i]!.reason);
     if (r.refused !== undefined) {
       w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, frame.uid, this.id, d.queued, r.refused);
       return;
@@ -145,7 +146,8 @@ export class Link {
   private next(d: Direction): void {
     const w = this.world;
     const r = d.q.dequeue(w.now);
-    for (const dr of r.dropped) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, dr.item.frame.uid, this.id, d.queued, dr.reason);
+    const dropped = r.dropped;
+    for (let i = 0; i < dropped.length; i++) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, dropped[i]!.item.frame.uid, this.id, d.queued, dropped[i]!.reason);
     if (!r.item) return;
     let frame = r.item.frame;
     const sojourn = w.now - r.item.enqueuedAt;

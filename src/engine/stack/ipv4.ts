@@ -217,7 +217,7 @@ export class Ipv4Layer {
       w.trace.emit(w.now, 'ip.drop', node.id, iface.id, frame.uid, p.repr.protocol, 0, 'bad IPv4 header checksum');
       return;
     }
-    let packet = bytes.subarray(0, p.totalLength);
+    let packet = p.totalLength === bytes.length ? bytes : bytes.subarray(0, p.totalLength);
     if (node.nat) {
       const translated = node.nat.inbound(iface, packet, frame.uid);
       if (translated === 'drop') return;

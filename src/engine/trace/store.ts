@@ -274,7 +274,13 @@ export class PacketStore {
     }
     const stored = bytes.length - tLen;
     this.arena = grow(this.arena, this.used + stored);
-    this.arena.set(stored === bytes.length ? bytes : bytes.subarray(0, stored), this.used);
+    if (stored === bytes.length) this.arena.set(bytes, this.used);
+    else if (stored <= 128) {
+      // Just the headers of a frame with a lazy tail: a loop is cheaper than a subarray view.
+      const arena = this.arena;
+      const at = this.used;
+      for (let i = 0; i < stored; i++) arena[at + i] = bytes[i]!;
+    } else this.arena.set(bytes.subarray(0, stored), this.used);
     this.offset[uid] = this.used;
     this.len[uid] = bytes.length;
     this.tailLen[uid] = tLen;

@@ -46,6 +46,8 @@ export const IPV4_FIELD = {
 } as const;
 
 export const IPV4_MIN_HEADER_LEN = 20;
+/** The `options` of every parsed header without options (shared; never written to). */
+const NO_OPTIONS = new Uint8Array(0);
 export const IPV4_MAX_HEADER_LEN = 60;
 const FLAG_RESERVED = 0x8000;
 const FLAG_DF = 0x4000;
@@ -254,12 +256,12 @@ export function parseIpv4(buf: Uint8Array): ParseResult<Ipv4Packet> {
   const checked = Ipv4View.check(buf);
   if (!checked.ok) return checked;
   const v = checked.value;
-  const options = v.options;
+  const hl = v.headerLen;
+  const options = hl > IPV4_MIN_HEADER_LEN ? v.options : NO_OPTIONS;
   if (options.length > 0) {
     const walked = walkIpv4Options(options);
     if (!walked.ok) return fail('malformed', walked.error.message, IPV4_FIELD.OPTIONS + (walked.error.offset ?? 0));
   }
-  const hl = v.headerLen;
   const repr: Ipv4Repr = {
     src: v.src,
     dst: v.dst,

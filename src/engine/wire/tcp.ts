@@ -48,6 +48,8 @@ export const TCP_FIELD = {
 } as const;
 
 const FLAG_MASK = 0x01ff;
+/** The payload of every parsed segment without data (shared; empty, so never written to). */
+const NO_PAYLOAD = new Uint8Array(0);
 const RESERVED_MASK = 0x0e00;
 
 export interface TcpRepr {
@@ -217,7 +219,7 @@ export function parseTcp(buf: Uint8Array, pseudo?: PseudoHeader): ParseResult<Tc
   if (headerLen > buf.length) return fail('truncated', `TCP header of ${headerLen} bytes exceeds the ${buf.length} bytes available`, at);
   const options = parseTcpOptions(buf, TCP_HEADER_LEN, headerLen);
   if (!options.ok) return options;
-  const payload = buf.subarray(headerLen);
+  const payload = headerLen === buf.length ? NO_PAYLOAD : buf.subarray(headerLen);
   return ok({
     repr: { srcPort: v.srcPort, dstPort: v.dstPort, seq: v.seq, ack: v.ack, flags: v.flags, window: v.window, urgent: v.urgent, options: options.value },
     headerLen,

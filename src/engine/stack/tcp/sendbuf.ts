@@ -16,13 +16,24 @@ const PATTERN_PERIOD = 10;
 const PATTERN_BLOCK = new Uint8Array(16384 + PATTERN_PERIOD).map((_, i) => patternByte(i));
 const PATTERN_RUN = PATTERN_BLOCK.length - PATTERN_PERIOD;
 
+/** Views of `n` pattern bytes at each phase, for the most recent `n` (bulk segments repeat one size). */
+let runViews: Uint8Array[] = [];
+let runViewsLen = -1;
+
+function patternRun(phase: number, n: number): Uint8Array {
+  if (n !== runViewsLen) {
+    runViews = [];
+    runViewsLen = n;
+  }
+  return (runViews[phase] ??= PATTERN_BLOCK.subarray(phase, phase + n));
+}
+
 /** Writes pattern bytes for stream offsets [from, from + len) into `dst` at `at`. */
 export function copyPattern(dst: Uint8Array, at: number, from: number, len: number): void {
   let o = 0;
   while (o < len) {
-    const phase = (from + o) % PATTERN_PERIOD;
     const n = Math.min(len - o, PATTERN_RUN);
-    dst.set(PATTERN_BLOCK.subarray(phase, phase + n), at + o);
+    dst.set(patternRun((from + o) % PATTERN_PERIOD, n), at + o);
     o += n;
   }
 }
@@ -72,7 +83,10 @@ export class SendBuffer {
   write(data: Uint8Array | number): void {
     const n = typeof data === 'number' ? data : data.length;
     if (n <= 0) return;
-    this.chunks.push(typeof data === 'number' ? { start: this.end, synthetic: data } : { start: this.end, bytes: data });
+    const last = this.chunks.length > this.head ? this.chunks[this.chunks.length - 1]! : undefined;
+    // Pattern bytes depend only on their stream offset: consecutive synthetic writes are one run.
+    if (typeof data === 'number' && last !== undefined && 'synthetic' in last) last.synthetic += n;
+    else this.chunks.push(typeof data === 'number' ? { start: this.end, synthetic: data } : { start: this.end, bytes: data });
     this.end += n;
   }
 

@@ -10,6 +10,7 @@ import type { TcpOption, TcpRepr } from '../../wire/tcp.ts';
 import { TCP_FLAG, buildTcp, emitTcpHeader, tcpHeaderLen } from '../../wire/tcp.ts';
 import { IPPROTO, IPV4_MIN_HEADER_LEN } from '../../wire/ipv4.ts';
 import { payloadSum } from '../../wire/checksum.ts';
+import type { PseudoHeader } from '../../wire/checksum.ts';
 import type { Send4 } from '../ipv4.ts';
 import type { EventHandle } from '../../sim/scheduler.ts';
 import type { IpNode } from '../host.ts';
@@ -30,6 +31,8 @@ import { newRack } from './rack.ts';
 import { lossDetectedByTimer } from './ack.ts';
 
 const MAX_WINDOW_FIELD = 0xffff;
+/** NOP padding options carry nothing: shared by every segment (never modified). */
+const NOP: TcpOption = { kind: 'nop' };
 /** Linux picks a window-scale shift so the receive buffer fits (6 MB → 7). */
 function wscaleFor(buf: number): number {
   let s = 0;
@@ -183,6 +186,8 @@ export class TcpSocket {
   }
 
   private cachedName: string | undefined;
+  /** The IPv4 pseudo-header of every segment we send (fixed addresses). */
+  private pseudo4: PseudoHeader | undefined;
   /** `name` interned in the trace's string table (most events carry it). */
   private nameId = -1;
 
@@ -289,13 +294,13 @@ export class TcpSocket {
       if (this.opts.timestamps && (!reply || this.tsOk)) options.push({ kind: 'timestamps', tsval: this.tsval(), tsecr: reply ? this.tsRecent : 0 });
       if (this.opts.windowScaling && (!reply || this.peerWscaleOffered)) options.push({ kind: 'nop' }, { kind: 'wscale', shift: this.rcvWscale });
     } else {
-      if (this.tsOk) options.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsval: this.tsval(), tsecr: this.tsRecent });
-      if (this.sackOk && (flags & TCP_FLAG.ACK) !== 0) {
+      if (this.tsOk) options.push(NOP, NOP, { kind: 'timestamps', tsval: this.tsval(), tsecr: this.tsRecent });
+      if (this.sackOk && (flags & TCP_FLAG.ACK) !== 0 && !this.ooo.empty) {
         const blocks = this.ooo.sackBlocks(this.tsOk ? 3 : 4);
-        if (blocks.length) options.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks });
+        if (blocks.length) options.push(NOP, NOP, { kind: 'sack', blocks });
       }
     }
-    options.push(...extraOptions);
+    for (const o of extraOptions) options.push(o);
     let window = 0;
     if ((flags & TCP_FLAG.RST) === 0) {
       const w = this.receiveWindow();
@@ -324,7 +329,7 @@ export class TcpSocket {
       // The segment is written once, into the buffer of the frame that will carry it.
       const src = this.local.addr as number;
       const headerLen = tcpHeaderLen(repr);
-      const segment = node.world.frames.framedPacket(IPV4_MIN_HEADER_LEN + headerLen + dataLen).subarray(IPV4_MIN_HEADER_LEN);
+      const segment = node.world.frames.framedPacket(IPV4_MIN_HEADER_LEN + headerLen + dataLen, IPV4_MIN_HEADER_LEN);
       let sum: number;
       let tail: PatternTail | undefined;
       if (typeof data !== 'number') {
@@ -336,7 +341,8 @@ export class TcpSocket {
       } else {
         sum = payloadSum(segment.subarray(headerLen));
       }
-      emitTcpHeader(repr, dataLen, sum, { v: 4, src, dst: this.remote.addr as number }, segment);
+      this.pseudo4 ??= { v: 4, src, dst: this.remote.addr as number };
+      emitTcpHeader(repr, dataLen, sum, this.pseudo4, segment);
       const req: Send4 = { dst: this.remote.addr as number, src, protocol: IPPROTO.TCP, ecn: ect, pmtudisc: 'want', build: segment, inPlace: true };
       if (tail) req.tail = tail;
       r = node.ipv4.send(req);
