@@ -273,14 +273,10 @@ export class PacketStore {
       tOff = tail.offset;
     }
     const stored = bytes.length - tLen;
-    this.arena = grow(this.arena, this.used + stored);
-    if (stored === bytes.length) this.arena.set(bytes, this.used);
-    else if (stored <= 128) {
-      // Just the headers of a frame with a lazy tail: a loop is cheaper than a subarray view.
-      const arena = this.arena;
-      const at = this.used;
-      for (let i = 0; i < stored; i++) arena[at + i] = bytes[i]!;
-    } else this.arena.set(bytes.subarray(0, stored), this.used);
+    // Room for the whole frame: copying all of it (one memcpy) and keeping only the stored
+    // prefix is cheaper than making a view of the prefix; what lies past it is free space.
+    this.arena = grow(this.arena, this.used + bytes.length);
+    this.arena.set(bytes, this.used);
     this.offset[uid] = this.used;
     this.len[uid] = bytes.length;
     this.tailLen[uid] = tLen;
@@ -319,6 +315,14 @@ export class PacketStore {
 
   length(uid: number): number {
     return this.len[uid]!;
+  }
+
+  /** Length of the frame's lazily stored pattern tail (0: none), and its first stream offset. */
+  tailLength(uid: number): number {
+    return this.tailLen[uid]!;
+  }
+  tailOffset(uid: number): number {
+    return this.tailOff[uid]!;
   }
 
   parentOf(uid: number): number {
