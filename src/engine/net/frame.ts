@@ -6,6 +6,13 @@
 export interface Frame {
   readonly uid: number;
   readonly bytes: Uint8Array;
+  /**
+   * The frame's last `tailLen` bytes are pattern bytes of stream offsets from `tailOffset` on
+   * (bulk TCP payload), exactly as the trace records them lazily: a receiver may take their
+   * checksum contribution from the pattern instead of summing them. 0/absent: no such claim.
+   */
+  readonly tailLen?: number;
+  readonly tailOffset?: number;
 }
 
 /** Untagged Ethernet II header and minimum frame length without FCS (IEEE 802.3). */

@@ -38,7 +38,9 @@ export class World {
 
   /** Records `bytes` in the trace and returns the frame to send. */
   newFrame(bytes: Uint8Array, parent = -1, tail?: PatternTail | 'inherit'): Frame {
-    return { uid: this.trace.addPacket(bytes, parent, this.now, tail), bytes };
+    const packets = this.trace.packets;
+    const uid = this.trace.addPacket(bytes, parent, this.now, tail);
+    return { uid, bytes, tailLen: packets.tailLength(uid), tailOffset: packets.tailOffset(uid) };
   }
 
   addNode<N extends Node>(make: (world: World, id: number) => N): N {

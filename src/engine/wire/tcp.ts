@@ -161,13 +161,13 @@ export function tcpHeaderLen(repr: TcpRepr): number {
   return TCP_HEADER_LEN + tcpOptionsLength(repr.options);
 }
 
-/** Unfolded sum of pseudo-header + header without the Checksum field + payload. */
-function sumWithoutChecksum(header: Uint8Array, headerLen: number, payload: Uint8Array, pseudo: PseudoHeader): number {
+/** Unfolded sum of pseudo-header + header without the Checksum field + payload (whose sum may be given). */
+function sumWithoutChecksum(header: Uint8Array, headerLen: number, payload: Uint8Array, pseudo: PseudoHeader, knownPayloadSum = -1): number {
   return (
     pseudoHeaderSum(pseudo, IP_PROTO_TCP, headerLen + payload.length) +
     sum16(header, 0, TCP_FIELD.CHECKSUM[0]) +
     sum16(header, TCP_FIELD.CHECKSUM[1], headerLen) +
-    payloadSum(payload)
+    (knownPayloadSum >= 0 ? knownPayloadSum : payloadSum(payload))
   );
 }
 
@@ -208,8 +208,12 @@ export function buildTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeade
   return buf;
 }
 
-/** Parses the IP payload `buf` as one TCP segment. Never throws. */
-export function parseTcp(buf: Uint8Array, pseudo?: PseudoHeader): ParseResult<TcpSegment> {
+/**
+ * Parses the IP payload `buf` as one TCP segment. Never throws. `tail`: the caller knows the
+ * partial sum (`sum16`) of the last `len` bytes of `buf`; if they are exactly the payload, the
+ * checksum is verified with it instead of summing them again.
+ */
+export function parseTcp(buf: Uint8Array, pseudo?: PseudoHeader, tail?: { readonly len: number; readonly sum: number }): ParseResult<TcpSegment> {
   const checked = TcpView.check(buf);
   if (!checked.ok) return checked;
   const v = checked.value;
@@ -224,7 +228,7 @@ export function parseTcp(buf: Uint8Array, pseudo?: PseudoHeader): ParseResult<Tc
     repr: { srcPort: v.srcPort, dstPort: v.dstPort, seq: v.seq, ack: v.ack, flags: v.flags, window: v.window, urgent: v.urgent, options: options.value },
     headerLen,
     checksum: v.checksum,
-    checksumOk: pseudo ? verifiesChecksum(sumWithoutChecksum(buf, headerLen, payload, pseudo) + v.checksum) : true,
+    checksumOk: pseudo ? verifiesChecksum(sumWithoutChecksum(buf, headerLen, payload, pseudo, tail !== undefined && tail.len === payload.length ? tail.sum : -1) + v.checksum) : true,
     payload,
   });
 }

@@ -19,6 +19,7 @@ import { TcpSocket } from './socket.ts';
 import { negotiate } from './input.ts';
 import { markLost, sendSyn, tcpOutput } from './output.ts';
 import { seqAdd } from './seq.ts';
+import { patternSum16 } from './sendbuf.ts';
 import type { Segment, TcpAddr, TcpSocketOptions } from './types.ts';
 
 export interface Listener {
@@ -182,7 +183,14 @@ export class TcpLayer {
   /** `known`: the connection the caller already matched to the segment's ports and addresses. */
   private input(src: TcpAddr, dst: TcpAddr, bytes: Uint8Array, pseudo: Parameters<typeof parseTcp>[1] & object, ce: boolean, frame: Frame, iface: Interface | null, known?: TcpSocket): void {
     const w = this.node.world;
-    const parsed = parseTcp(bytes, pseudo);
+    // Bulk payload the sender took from its pattern: verify with the pattern's precomputed sum.
+    const fb = frame.bytes;
+    const tailLen = frame.tailLen ?? 0;
+    const tail =
+      tailLen > 0 && tailLen <= bytes.length && bytes.buffer === fb.buffer && bytes.byteOffset + bytes.length === fb.byteOffset + fb.length
+        ? { len: tailLen, sum: patternSum16(frame.tailOffset ?? 0, tailLen) }
+        : undefined;
+    const parsed = parseTcp(bytes, pseudo, tail);
     if (!parsed.ok || !parsed.value.checksumOk) {
       w.trace.emit(w.now, 'tcp.drop', this.node.id, iface?.id ?? -1, frame.uid, 0, 0, parsed.ok ? 'bad TCP checksum' : `malformed TCP: ${parsed.error.message}`);
       return;
