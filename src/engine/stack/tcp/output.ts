@@ -115,7 +115,7 @@ function emitRange(s: TcpSocket, t: TxSegment): void {
   if (t.fin) flags |= TCP_FLAG.FIN;
   // Like Linux: PSH on the segment that empties what the application has written so far.
   if (t.dataLen > 0 && seqAdd(t.seq, t.dataLen) === s.sendEndSeq) flags |= TCP_FLAG.PSH;
-  s.emit(t.seq, flags, t.dataLen, [], t.dataLen > 0 ? s.offsetOf(t.seq) : 0);
+  s.emit(t.seq, flags, t.dataLen, undefined, t.dataLen > 0 ? s.offsetOf(t.seq) : 0);
 }
 
 /** Sends one new segment if the windows, Nagle and SWS avoidance allow; false if nothing sent. */

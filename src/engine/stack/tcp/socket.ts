@@ -33,6 +33,7 @@ import { lossDetectedByTimer } from './ack.ts';
 const MAX_WINDOW_FIELD = 0xffff;
 /** NOP padding options carry nothing: shared by every segment (never modified). */
 const NOP: TcpOption = { kind: 'nop' };
+const NO_OPTIONS: readonly TcpOption[] = [];
 /** Linux picks a window-scale shift so the receive buffer fits (6 MB → 7). */
 function wscaleFor(buf: number): number {
   let s = 0;
@@ -188,6 +189,10 @@ export class TcpSocket {
   private cachedName: string | undefined;
   /** The IPv4 pseudo-header of every segment we send (fixed addresses). */
   private pseudo4: PseudoHeader | undefined;
+  /** Scratch for `emit`: the header being sent (rewritten for every segment). */
+  private readonly txOptions: TcpOption[] = [];
+  private readonly txTimestamps = { kind: 'timestamps' as const, tsval: 0, tsecr: 0 };
+  private readonly txRepr: TcpRepr = { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, options: this.txOptions };
   /** `name` interned in the trace's string table (most events carry it). */
   private nameId = -1;
 
@@ -281,10 +286,12 @@ export class TcpSocket {
    * payload, or a length of send-buffer bytes starting at stream offset `dataOffset`, which are
    * copied straight into the outgoing frame (pattern bytes with a precomputed checksum sum).
    */
-  emit(seq: number, flags: number, data: Uint8Array | number, extraOptions: TcpOption[] = [], dataOffset = 0): void {
+  emit(seq: number, flags: number, data: Uint8Array | number, extraOptions: readonly TcpOption[] = NO_OPTIONS, dataOffset = 0): void {
     const node = this.node;
     const syn = (flags & TCP_FLAG.SYN) !== 0;
-    const options: TcpOption[] = [];
+    // Scratch records, consumed before this returns (the header is written from them at once).
+    const options = this.txOptions;
+    options.length = 0;
     if (syn) {
       // A SYN offers every option we support; a SYN-ACK only those the peer's SYN offered
       // (RFC 7323 §1.3, §3.2; RFC 2018 §2).
@@ -294,7 +301,12 @@ export class TcpSocket {
       if (this.opts.timestamps && (!reply || this.tsOk)) options.push({ kind: 'timestamps', tsval: this.tsval(), tsecr: reply ? this.tsRecent : 0 });
       if (this.opts.windowScaling && (!reply || this.peerWscaleOffered)) options.push({ kind: 'nop' }, { kind: 'wscale', shift: this.rcvWscale });
     } else {
-      if (this.tsOk) options.push(NOP, NOP, { kind: 'timestamps', tsval: this.tsval(), tsecr: this.tsRecent });
+      if (this.tsOk) {
+        const ts = this.txTimestamps;
+        ts.tsval = this.tsval();
+        ts.tsecr = this.tsRecent;
+        options.push(NOP, NOP, ts);
+      }
       if (this.sackOk && (flags & TCP_FLAG.ACK) !== 0 && !this.ooo.empty) {
         const blocks = this.ooo.sackBlocks(this.tsOk ? 3 : 4);
         if (blocks.length) options.push(NOP, NOP, { kind: 'sack', blocks });
@@ -317,7 +329,13 @@ export class TcpSocket {
       this.cwrPending = false;
       this.trace('tcp.ecn', TCP_FLAG.CWR, 0, `${this.name} CWR sent`);
     }
-    const repr: TcpRepr = { srcPort: this.localPort, dstPort: this.remotePort, seq, ack: hasAck ? this.rcvNxt : 0, flags: f, window, urgent: 0, options };
+    const repr = this.txRepr;
+    repr.srcPort = this.localPort;
+    repr.dstPort = this.remotePort;
+    repr.seq = seq;
+    repr.ack = hasAck ? this.rcvNxt : 0;
+    repr.flags = f;
+    repr.window = window;
     // RFC 3168 §6.1.5: data segments (not SYNs, pure ACKs or retransmissions) carry ECT(0).
     const ect = this.ecnOk && dataLen > 0 ? 2 : 0;
     let r: { ok: boolean; error?: string };
