@@ -6,13 +6,13 @@ import type { TraceKind } from './kinds.ts';
 import { KIND_ID } from './kinds.ts';
 import { EventStore, PacketStore } from './store.ts';
 import type { PatternTail } from './store.ts';
-import { patternByte } from '../stack/tcp/sendbuf.ts';
+import { copyPattern, patternByte } from '../stack/tcp/sendbuf.ts';
 
 export type TraceListener = (index: number) => void;
 
 export class Trace {
   readonly events = new EventStore();
-  readonly packets = new PacketStore(patternByte);
+  readonly packets = new PacketStore(patternByte, copyPattern);
   private listeners: TraceListener[] = [];
 
   /** Registers a listener called with the index of each new event; returns an unsubscribe. */
