@@ -212,11 +212,23 @@ export function armRto(s: TcpSocket, restart = true): void {
   if (s.sackOk && s.rtt.hasRtt && !s.inRecovery && !s.rtoRecovering && !s.tlpOutstanding && s.state !== 'SYN-SENT' && s.state !== 'SYN-RECEIVED') {
     const pto = 2 * s.rtt.srtt + (s.rtx.length === 1 ? 200e6 : 0);
     if (pto < s.rtt.rto) {
-      s.rtoTimer = sched.after(Math.max(Math.round(pto), 10e6), () => onProbeTimeout(s));
+      s.rtoTimer = sched.atWith(sched.now + Math.max(Math.round(pto), 10e6), probeTimerFired, s);
       return;
     }
   }
-  s.rtoTimer = sched.after(s.rtt.rto, () => onRto(s));
+  s.rtoTimer = sched.atWith(sched.now + s.rtt.rto, rtoTimerFired, s);
+}
+
+// Timer handlers taking the socket as their argument: re-arming on every ACK allocates no closure.
+function probeTimerFired(_now: number, s: TcpSocket): void {
+  onProbeTimeout(s);
+}
+function rtoTimerFired(_now: number, s: TcpSocket): void {
+  onRto(s);
+}
+function delAckTimerFired(_now: number, s: TcpSocket): void {
+  s.delAckTimer = null;
+  if (s.unackedSegments > 0) s.sendAck();
 }
 
 /** RFC 8985 §7.3: send one probe — new data if the windows allow, else the last segment again. */
@@ -327,9 +339,7 @@ export function scheduleAck(s: TcpSocket, immediate: boolean): void {
     return;
   }
   if (!s.delAckTimer) {
-    s.delAckTimer = s.node.world.sched.after(s.opts.delayedAckNs, () => {
-      s.delAckTimer = null;
-      if (s.unackedSegments > 0) s.sendAck();
-    });
+    const sched = s.node.world.sched;
+    s.delAckTimer = sched.atWith(sched.now + s.opts.delayedAckNs, delAckTimerFired, s);
   }
 }
