@@ -208,15 +208,15 @@ function pace(s: TcpSocket, dataLen: number): void {
 export function armRto(s: TcpSocket, restart = true): void {
   const sched = s.node.world.sched;
   if (s.rtoTimer && !restart) return;
-  sched.cancel(s.rtoTimer);
+  // reschedule = cancel + schedule anew, without leaving a cancelled entry behind per ACK.
   if (s.sackOk && s.rtt.hasRtt && !s.inRecovery && !s.rtoRecovering && !s.tlpOutstanding && s.state !== 'SYN-SENT' && s.state !== 'SYN-RECEIVED') {
     const pto = 2 * s.rtt.srtt + (s.rtx.length === 1 ? 200e6 : 0);
     if (pto < s.rtt.rto) {
-      s.rtoTimer = sched.atWith(sched.now + Math.max(Math.round(pto), 10e6), probeTimerFired, s);
+      s.rtoTimer = sched.reschedule(s.rtoTimer, sched.now + Math.max(Math.round(pto), 10e6), probeTimerFired, s);
       return;
     }
   }
-  s.rtoTimer = sched.atWith(sched.now + s.rtt.rto, rtoTimerFired, s);
+  s.rtoTimer = sched.reschedule(s.rtoTimer, sched.now + s.rtt.rto, rtoTimerFired, s);
 }
 
 // Timer handlers taking the socket as their argument: re-arming on every ACK allocates no closure.
@@ -340,6 +340,6 @@ export function scheduleAck(s: TcpSocket, immediate: boolean): void {
   }
   if (!s.delAckTimer) {
     const sched = s.node.world.sched;
-    s.delAckTimer = sched.atWith(sched.now + s.opts.delayedAckNs, delAckTimerFired, s);
+    s.delAckTimer = s.delAckEvent = sched.reschedule(s.delAckEvent, sched.now + s.opts.delayedAckNs, delAckTimerFired, s);
   }
 }

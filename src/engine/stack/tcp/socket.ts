@@ -113,6 +113,8 @@ export class TcpSocket {
   // --- timers
   rtoTimer: EventHandle | null = null;
   delAckTimer: EventHandle | null = null;
+  /** The last delayed-ACK event, kept after it is cancelled so the next one can reuse it (Scheduler.reschedule). */
+  delAckEvent: EventHandle | null = null;
   persistTimer: EventHandle | null = null;
   keepaliveTimer: EventHandle | null = null;
   timeWaitTimer: EventHandle | null = null;
