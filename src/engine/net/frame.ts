@@ -31,7 +31,8 @@ const ETH_MIN = 60;
  * garbage collector run far more often. A slab is freed once no frame in it is referenced.
  */
 export class FrameSlab {
-  private slab = new ArrayBuffer(0);
+  /** The current slab, as one view (subarray of a view is cheaper than a view constructor). */
+  private slab = new Uint8Array(0);
   private used = 0;
 
   constructor(private readonly slabBytes = 1 << 16) {}
@@ -40,13 +41,33 @@ export class FrameSlab {
   framedPacket(ipLen: number, skip = 0): Uint8Array {
     const len = Math.max(ETH_MIN, ETH_HEADER + ipLen);
     if (len * 4 > this.slabBytes) return framedPacket(ipLen).subarray(skip);
-    if (this.used + len > this.slab.byteLength) {
-      this.slab = new ArrayBuffer(this.slabBytes);
+    if (this.used + len > this.slab.length) {
+      this.slab = new Uint8Array(this.slabBytes);
       this.used = 0;
     }
-    const view = new Uint8Array(this.slab, this.used + ETH_HEADER + skip, ipLen - skip);
+    const start = this.used + ETH_HEADER + skip;
+    const view = this.slab.subarray(start, start + ipLen - skip);
     this.used += len;
     return view;
+  }
+
+  /**
+   * A view of `len` bytes starting `before` bytes in front of `inner`, in `inner`'s buffer (the
+   * caller knows they are there, e.g. the headers in front of a `framedPacket` view).
+   */
+  widen(inner: Uint8Array, before: number, len: number): Uint8Array {
+    const start = inner.byteOffset - before;
+    if (inner.buffer === this.slab.buffer) return this.slab.subarray(start, start + len);
+    return new Uint8Array(inner.buffer, start, len);
+  }
+
+  /** `frameAround(packet)`, cheaper for packets in the current slab. */
+  frameAround(packet: Uint8Array): Uint8Array | undefined {
+    if (packet.buffer !== this.slab.buffer) return frameAround(packet);
+    const start = packet.byteOffset - ETH_HEADER;
+    const len = Math.max(ETH_MIN, ETH_HEADER + packet.length);
+    if (start < 0 || start + len > this.slab.length) return undefined;
+    return this.slab.subarray(start, start + len);
   }
 }
 

@@ -7,7 +7,6 @@ import type { Ipv4, Ipv6, Mac } from '../wire/addr.ts';
 import { formatIpv6, ip6, ipv6Equal, ipv6MulticastMac, isIpv6LinkLocal, linkLocalFromMac, readMac, MAC_BROADCAST, isMulticastMac, solicitedNodeMulticast } from '../wire/addr.ts';
 import { ETHERTYPE, ETH_HEADER_LEN, buildFrame, emitEthernetUntagged, parseEthernet } from '../wire/ethernet.ts';
 import type { Frame } from '../net/frame.ts';
-import { frameAround } from '../net/frame.ts';
 import type { PatternTail } from '../trace/store.ts';
 import type { Interface } from '../net/iface.ts';
 import { Node } from '../net/node.ts';
@@ -168,7 +167,7 @@ export class IpNode extends Node {
    * from `framedPacket` and the header is written into the room in front of it instead of copying.
    */
   sendFrame(iface: Interface, dstMac: Mac, ethertype: number, packet: Uint8Array, parent = -1, tail?: PatternTail | 'inherit', inPlace = false): Frame {
-    let bytes = inPlace ? frameAround(packet) : undefined;
+    let bytes = inPlace ? this.world.frames.frameAround(packet) : undefined;
     if (bytes) emitEthernetUntagged(dstMac, iface.mac, ethertype, bytes);
     else bytes = buildFrame({ dst: dstMac, src: iface.mac, ethertype }, packet);
     const frame = this.world.newFrame(bytes, parent, tail);

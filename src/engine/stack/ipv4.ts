@@ -123,7 +123,7 @@ export class Ipv4Layer {
     const inPlace = s.inPlace === true && payload.byteOffset >= IPV4_MIN_HEADER_LEN;
     let packet: Uint8Array;
     if (inPlace) {
-      packet = new Uint8Array(payload.buffer, payload.byteOffset - IPV4_MIN_HEADER_LEN, total);
+      packet = node.world.frames.widen(payload, IPV4_MIN_HEADER_LEN, total);
       emitIpv4(repr, packet, 0);
     } else {
       packet = buildIpv4(repr, payload);
