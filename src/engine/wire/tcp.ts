@@ -214,21 +214,21 @@ export function buildTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeade
  * checksum is verified with it instead of summing them again.
  */
 export function parseTcp(buf: Uint8Array, pseudo?: PseudoHeader, tail?: { readonly len: number; readonly sum: number }): ParseResult<TcpSegment> {
-  const checked = TcpView.check(buf);
-  if (!checked.ok) return checked;
-  const v = checked.value;
-  const headerLen = v.headerLen;
+  if (buf.length < TCP_HEADER_LEN) return fail('truncated', `TCP header needs 20 bytes, got ${buf.length}`, buf.length);
+  // Fields are read directly (what TcpView's getters read), without a view object.
   const at = TCP_FIELD.OFFSET_FLAGS[0];
-  if (headerLen < TCP_HEADER_LEN) return fail('malformed', `TCP Data Offset ${v.dataOffset} is below the minimum of 5`, at);
+  const headerLen = (buf[at]! >>> 4) * 4;
+  if (headerLen < TCP_HEADER_LEN) return fail('malformed', `TCP Data Offset ${headerLen / 4} is below the minimum of 5`, at);
   if (headerLen > buf.length) return fail('truncated', `TCP header of ${headerLen} bytes exceeds the ${buf.length} bytes available`, at);
   const options = parseTcpOptions(buf, TCP_HEADER_LEN, headerLen);
   if (!options.ok) return options;
   const payload = headerLen === buf.length ? NO_PAYLOAD : buf.subarray(headerLen);
+  const checksum = u16(buf, TCP_FIELD.CHECKSUM[0]);
   return ok({
-    repr: { srcPort: v.srcPort, dstPort: v.dstPort, seq: v.seq, ack: v.ack, flags: v.flags, window: v.window, urgent: v.urgent, options: options.value },
+    repr: { srcPort: u16(buf, 0), dstPort: u16(buf, 2), seq: u32(buf, 4), ack: u32(buf, 8), flags: u16(buf, at) & FLAG_MASK, window: u16(buf, 14), urgent: u16(buf, 18), options: options.value },
     headerLen,
-    checksum: v.checksum,
-    checksumOk: pseudo ? verifiesChecksum(sumWithoutChecksum(buf, headerLen, payload, pseudo, tail !== undefined && tail.len === payload.length ? tail.sum : -1) + v.checksum) : true,
+    checksum,
+    checksumOk: pseudo ? verifiesChecksum(sumWithoutChecksum(buf, headerLen, payload, pseudo, tail !== undefined && tail.len === payload.length ? tail.sum : -1) + checksum) : true,
     payload,
   });
 }
