@@ -62,8 +62,17 @@ function payloadLength(f: Uint8Array): number {
 class Direction {
   busy = false;
   readonly ruleHits: number[];
+  /** The frame being serialised (one at a time): what its phy.txEnd reports. */
+  txUid = -1;
+  txWireBytes = 0;
+  txDrop: string | undefined;
+  /** Event handlers, made once per direction (no closure per frame). */
+  readonly onTxEnd: () => void;
+  readonly onArrive: (now: number, frame: Frame) => void;
+  readonly onFree: () => void;
 
   constructor(
+    link: Link,
     readonly from: Interface,
     readonly to: Interface,
     readonly loss: RandomStream,
@@ -71,6 +80,9 @@ class Direction {
     readonly q: Qdisc,
   ) {
     this.ruleHits = new Array<number>(rules).fill(0);
+    this.onTxEnd = () => link.txEnd(this);
+    this.onArrive = (_now, frame) => link.arrive(this, frame);
+    this.onFree = () => link.free(this);
   }
 
   get queued(): number {
@@ -81,6 +93,8 @@ class Direction {
 export class Link {
   private readonly dirs: [Direction, Direction];
   private readonly hashSeed: number;
+  /** Only fair queueing classifies by flow and only AQMs mark ECN: drop-tail skips both. */
+  private readonly classify: boolean;
 
   constructor(
     readonly world: World,
@@ -99,10 +113,11 @@ export class Link {
     const qcfg: QdiscConfig = config.qdisc ?? { kind: 'droptail', limit: config.queueLimit };
     const mk = (): Qdisc => createQdisc({ ...qcfg, mtuBytes: qcfg.mtuBytes ?? (config.mtu ?? Math.max(a.mtu, b.mtu)) + 14 });
     this.dirs = [
-      new Direction(a, b, rng.stream(`link:${name}:${a.node.name}>${b.node.name}:loss`), rules.length, mk()),
-      new Direction(b, a, rng.stream(`link:${name}:${b.node.name}>${a.node.name}:loss`), rules.length, mk()),
+      new Direction(this, a, b, rng.stream(`link:${name}:${a.node.name}>${b.node.name}:loss`), rules.length, mk()),
+      new Direction(this, b, a, rng.stream(`link:${name}:${b.node.name}>${a.node.name}:loss`), rules.length, mk()),
     ];
     this.hashSeed = rng.stream(`link:${name}:flow-hash`).u32();
+    this.classify = qcfg.kind !== 'droptail';
   }
 
   /** Frames waiting in the transmit queue of the direction leaving `side`. */
@@ -113,9 +128,12 @@ export class Link {
   transmit(side: 0 | 1, frame: Frame): void {
     const d = this.dirs[side];
     const w = this.world;
-    const item: QueuedFrame = { frame, bytes: frame.bytes.length, flowHash: flowHashOfFrame(frame.bytes, this.hashSeed), ecnCapable: ecnCapable(frame.bytes), enqueuedAt: w.now };
+    const item: QueuedFrame = this.classify
+      ? { frame, bytes: frame.bytes.length, flowHash: flowHashOfFrame(frame.bytes, this.hashSeed), ecnCapable: ecnCapable(frame.bytes), enqueuedAt: w.now }
+      : { frame, bytes: frame.bytes.length, flowHash: 0, ecnCapable: false, enqueuedAt: w.now };
     const r = d.q.enqueue(item, w.now);
-    for (const ev of r.evicted ?? []) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, ev.item.frame.uid, this.id, d.queued, ev.reason);
+    const evicted = r.evicted;
+    if (evicted) for (let i = 0; i < evicted.length; i++) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, evicted[i]!.item.frame.uid, this.id, d.queued, evicted[i]!.reason);
     if (r.refused !== undefined) {
       w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, frame.uid, this.id, d.queued, r.refused);
       return;
@@ -128,7 +146,8 @@ export class Link {
   private next(d: Direction): void {
     const w = this.world;
     const r = d.q.dequeue(w.now);
-    for (const dr of r.dropped) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, dr.item.frame.uid, this.id, d.queued, dr.reason);
+    const dropped = r.dropped;
+    for (let i = 0; i < dropped.length; i++) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, dropped[i]!.item.frame.uid, this.id, d.queued, dropped[i]!.reason);
     if (!r.item) return;
     let frame = r.item.frame;
     const sojourn = w.now - r.item.enqueuedAt;
@@ -162,21 +181,34 @@ export class Link {
     if (drop === undefined && this.config.mtu !== undefined && payloadLength(frame.bytes) > this.config.mtu) drop = `frame exceeds link MTU ${this.config.mtu}`;
     if (drop === undefined && d.loss.chance(this.config.loss)) drop = 'random loss';
     const arrive = now + lastBitNs + this.config.delayNs + extraDelay;
-    w.sched.at(now + lastBitNs, () => {
-      w.trace.emit(w.now, 'phy.txEnd', d.from.node.id, d.from.id, frame.uid, this.id, wireBytes);
-      if (drop !== undefined) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, frame.uid, this.id, d.queued, drop);
-    });
-    if (drop === undefined) {
-      w.sched.at(arrive, () => {
-        w.trace.emit(w.now, 'phy.rxEnd', d.to.node.id, d.to.id, frame.uid, this.id, wireBytes);
-        if (d.to.up) d.to.node.receive(d.to, frame, w.now);
-        else w.trace.emit(w.now, 'eth.rx.drop', d.to.node.id, d.to.id, frame.uid, 0, 0, 'interface down');
-      });
-    }
-    w.sched.at(now + occupyNs, () => {
-      d.busy = false;
-      if (d.queued > 0) this.next(d);
-    });
+    d.txUid = frame.uid;
+    d.txWireBytes = wireBytes;
+    d.txDrop = drop;
+    w.sched.at(now + lastBitNs, d.onTxEnd);
+    if (drop === undefined) w.sched.atWith(arrive, d.onArrive, frame);
+    w.sched.at(now + occupyNs, d.onFree);
+  }
+
+  /** The last bit left the transmitter (the transmitter stays busy for the inter-frame gap). */
+  txEnd(d: Direction): void {
+    const w = this.world;
+    w.trace.emit(w.now, 'phy.txEnd', d.from.node.id, d.from.id, d.txUid, this.id, d.txWireBytes);
+    if (d.txDrop !== undefined) w.trace.emit(w.now, 'link.drop', d.from.node.id, d.from.id, d.txUid, this.id, d.queued, d.txDrop);
+  }
+
+  /** The whole frame reached the other end. */
+  arrive(d: Direction, frame: Frame): void {
+    const w = this.world;
+    const wireBytes = Math.max(frame.bytes.length, ETH_MIN_PAYLOAD_FRAME) + ETH_WIRE_OVERHEAD;
+    w.trace.emit(w.now, 'phy.rxEnd', d.to.node.id, d.to.id, frame.uid, this.id, wireBytes);
+    if (d.to.up) d.to.node.receive(d.to, frame, w.now);
+    else w.trace.emit(w.now, 'eth.rx.drop', d.to.node.id, d.to.id, frame.uid, 0, 0, 'interface down');
+  }
+
+  /** Preamble to inter-frame gap are over: the next queued frame may start. */
+  free(d: Direction): void {
+    d.busy = false;
+    if (d.queued > 0) this.next(d);
   }
 
   private applyRules(d: Direction, frame: Frame): { frame: Frame; delay: number; drop?: string } {

@@ -6,6 +6,7 @@ import { Scheduler } from '../sim/scheduler.ts';
 import { Rng } from '../sim/rng.ts';
 import { Trace } from '../trace/trace.ts';
 import type { Frame } from './frame.ts';
+import { FrameSlab } from './frame.ts';
 import type { PatternTail } from '../trace/store.ts';
 import type { Interface } from './iface.ts';
 import type { FaultRule, LinkConfig } from './link.ts';
@@ -16,6 +17,8 @@ export class World {
   readonly sched = new Scheduler();
   readonly rng: Rng;
   readonly trace = new Trace();
+  /** Room for outgoing frames (see `FrameSlab`). */
+  readonly frames = new FrameSlab();
   readonly nodes: Node[] = [];
   readonly ifaces: Interface[] = [];
   readonly links: Link[] = [];
@@ -35,7 +38,9 @@ export class World {
 
   /** Records `bytes` in the trace and returns the frame to send. */
   newFrame(bytes: Uint8Array, parent = -1, tail?: PatternTail | 'inherit'): Frame {
-    return { uid: this.trace.addPacket(bytes, parent, this.now, tail), bytes };
+    const packets = this.trace.packets;
+    const uid = this.trace.addPacket(bytes, parent, this.now, tail);
+    return { uid, bytes, tailLen: packets.tailLength(uid), tailOffset: packets.tailOffset(uid) };
   }
 
   addNode<N extends Node>(make: (world: World, id: number) => N): N {

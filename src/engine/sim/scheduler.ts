@@ -16,7 +16,14 @@ export interface EventHandle {
 }
 
 interface Entry extends EventHandle {
-  action: Action;
+  time: number;
+  seq: number;
+  action: (now: number, arg: never) => void;
+  arg: unknown;
+  /** Its place in the heap; differs from (time, seq) after `reschedule` moved it later. */
+  heapTime: number;
+  heapSeq: number;
+  inHeap: boolean;
 }
 
 export type StopReason = 'idle' | 'until' | 'budget' | 'stopped';
@@ -42,11 +49,42 @@ export class Scheduler {
 
   /** Schedules `action` at absolute time `timeNs` (>= now, integer). */
   at(timeNs: number, action: Action): EventHandle {
+    return this.atWith(timeNs, action, undefined);
+  }
+
+  /**
+   * Schedules `action(now, arg)` at absolute time `timeNs`: lets a hot path pass its data to a
+   * handler created once instead of allocating a closure per event.
+   */
+  atWith<T>(timeNs: number, action: (now: number, arg: T) => void, arg: T): EventHandle {
     if (!(timeNs >= this.now) || !Number.isFinite(timeNs)) {
       throw new RangeError(`cannot schedule at ${timeNs} ns: now is ${this.now} ns`);
     }
-    const e: Entry = { time: Math.round(timeNs), seq: this.nextSeq++, cancelled: false, action };
+    const time = Math.round(timeNs);
+    const seq = this.nextSeq++;
+    const e: Entry = { time, seq, cancelled: false, action: action as (now: number, arg: never) => void, arg, heapTime: time, heapSeq: seq, inHeap: false };
     this.push(e);
+    return e;
+  }
+
+  /**
+   * Equivalent to `cancel(handle)` followed by `atWith(timeNs, action, arg)` (same order among
+   * events, same sequence numbers), for a timer that is re-armed often (TCP's retransmission
+   * timer on every ACK): when the new time is not earlier, the pending entry is reused and
+   * only moved when it reaches the top of the heap, so the heap does not fill with cancelled
+   * entries. Only for handles nobody else keeps.
+   */
+  reschedule<T>(handle: EventHandle | null | undefined, timeNs: number, action: (now: number, arg: T) => void, arg: T): EventHandle {
+    const e = handle as Entry | null | undefined;
+    if (!e || !e.inHeap || !(timeNs >= e.heapTime) || !(timeNs >= this.now) || !Number.isFinite(timeNs)) {
+      this.cancel(handle);
+      return this.atWith(timeNs, action, arg);
+    }
+    e.time = Math.round(timeNs);
+    e.seq = this.nextSeq++;
+    e.cancelled = false;
+    e.action = action as (now: number, arg: never) => void;
+    e.arg = arg;
     return e;
   }
 
@@ -66,8 +104,18 @@ export class Scheduler {
 
   /** Time of the next live event, or Infinity. */
   peekTime(): number {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    return this.heap.length > 0 ? this.heap[0]!.time : Infinity;
+    for (;;) {
+      const top = this.heap[0];
+      if (top === undefined) return Infinity;
+      if (top.cancelled) this.pop();
+      else if (top.time !== top.heapTime || top.seq !== top.heapSeq) {
+        // Rescheduled later: take its real place now.
+        this.pop();
+        top.heapTime = top.time;
+        top.heapSeq = top.seq;
+        this.push(top);
+      } else return top.time;
+    }
   }
 
   /**
@@ -93,7 +141,7 @@ export class Scheduler {
       this.now = e.time;
       ran++;
       this.eventsRun++;
-      e.action(e.time);
+      e.action(e.time, e.arg as never);
     }
   }
 
@@ -103,15 +151,16 @@ export class Scheduler {
     const e = this.pop()!;
     this.now = e.time;
     this.eventsRun++;
-    e.action(e.time);
+    e.action(e.time, e.arg as never);
     return true;
   }
 
   private static less(a: Entry, b: Entry): boolean {
-    return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+    return a.heapTime < b.heapTime || (a.heapTime === b.heapTime && a.heapSeq < b.heapSeq);
   }
 
   private push(e: Entry): void {
+    e.inHeap = true;
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;
@@ -128,6 +177,7 @@ export class Scheduler {
   private pop(): Entry | undefined {
     const h = this.heap;
     const top = h[0];
+    if (top !== undefined) top.inHeap = false;
     const last = h.pop();
     if (top === undefined || last === undefined || h.length === 0) return top;
     const n = h.length;

@@ -5,7 +5,7 @@
  */
 import type { Ipv4, Ipv6, Mac } from '../wire/addr.ts';
 import { formatIpv6, ip6, ipv6Equal, ipv6MulticastMac, isIpv6LinkLocal, linkLocalFromMac, readMac, MAC_BROADCAST, isMulticastMac, solicitedNodeMulticast } from '../wire/addr.ts';
-import { ETHERTYPE, buildFrame, parseEthernet } from '../wire/ethernet.ts';
+import { ETHERTYPE, ETH_HEADER_LEN, buildFrame, emitEthernetUntagged, parseEthernet } from '../wire/ethernet.ts';
 import type { Frame } from '../net/frame.ts';
 import type { PatternTail } from '../trace/store.ts';
 import type { Interface } from '../net/iface.ts';
@@ -118,18 +118,30 @@ export class IpNode extends Node {
   // ---- link layer ------------------------------------------------------------------------
 
   receive(iface: Interface, frame: Frame, now: number): void {
-    const parsed = parseEthernet(frame.bytes);
-    if (!parsed.ok) {
-      this.world.trace.emit(now, 'eth.rx.drop', this.id, iface.id, frame.uid, 0, 0, `bad frame: ${parsed.error.message}`);
-      return;
+    const b = frame.bytes;
+    let dst: Mac;
+    let ethertype: number;
+    let payload: Uint8Array;
+    if (b.length >= ETH_HEADER_LEN && b[12]! >= 0x06 && !(b[12] === 0x81 && b[13] === 0x00)) {
+      // Untagged Ethernet II, what IP nodes send: read the two fields (parseEthernet's result).
+      dst = readMac(b, 0);
+      ethertype = (b[12]! << 8) | b[13]!;
+      payload = b.subarray(ETH_HEADER_LEN);
+    } else {
+      const parsed = parseEthernet(b);
+      if (!parsed.ok) {
+        this.world.trace.emit(now, 'eth.rx.drop', this.id, iface.id, frame.uid, 0, 0, `bad frame: ${parsed.error.message}`);
+        return;
+      }
+      dst = parsed.value.repr.dst;
+      ethertype = parsed.value.repr.ethertype;
+      payload = parsed.value.payload;
     }
-    const { repr, payload } = parsed.value;
-    const dst = repr.dst;
     if (dst !== iface.mac && dst !== MAC_BROADCAST && !(isMulticastMac(dst) && this.acceptsMulticastMac(iface, dst))) {
       this.world.trace.emit(now, 'eth.rx.drop', this.id, iface.id, frame.uid, 0, 0, 'not addressed to this interface');
       return;
     }
-    switch (repr.ethertype) {
+    switch (ethertype) {
       case ETHERTYPE.ARP:
         arpInput(this, iface, payload, frame, readMac(frame.bytes, 6));
         return;
@@ -140,7 +152,7 @@ export class IpNode extends Node {
         this.ipv6.input(iface, payload, frame);
         return;
       default:
-        this.world.trace.emit(now, 'eth.rx.drop', this.id, iface.id, frame.uid, repr.ethertype, 0, 'unknown EtherType');
+        this.world.trace.emit(now, 'eth.rx.drop', this.id, iface.id, frame.uid, ethertype, 0, 'unknown EtherType');
     }
   }
 
@@ -150,9 +162,15 @@ export class IpNode extends Node {
     return iface.ipv6.some((x) => ipv6MulticastMac(solicitedNodeMulticast(x.addr)) === mac);
   }
 
-  /** Wraps an IP packet in Ethernet and sends it; returns the frame. */
-  sendFrame(iface: Interface, dstMac: Mac, ethertype: number, packet: Uint8Array, parent = -1, tail?: PatternTail | 'inherit'): Frame {
-    const frame = this.world.newFrame(buildFrame({ dst: dstMac, src: iface.mac, ethertype }, packet), parent, tail);
+  /**
+   * Wraps an IP packet in Ethernet and sends it; returns the frame. With `inPlace`, `packet` came
+   * from `framedPacket` and the header is written into the room in front of it instead of copying.
+   */
+  sendFrame(iface: Interface, dstMac: Mac, ethertype: number, packet: Uint8Array, parent = -1, tail?: PatternTail | 'inherit', inPlace = false): Frame {
+    let bytes = inPlace ? this.world.frames.frameAround(packet) : undefined;
+    if (bytes) emitEthernetUntagged(dstMac, iface.mac, ethertype, bytes);
+    else bytes = buildFrame({ dst: dstMac, src: iface.mac, ethertype }, packet);
+    const frame = this.world.newFrame(bytes, parent, tail);
     iface.send(frame);
     return frame;
   }

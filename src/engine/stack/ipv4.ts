@@ -11,7 +11,7 @@ import type { Ipv4 } from '../wire/addr.ts';
 import { MAC_BROADCAST, formatIpv4, ipv4InPrefix, ipv4Mask } from '../wire/addr.ts';
 import { ETHERTYPE } from '../wire/ethernet.ts';
 import type { Ipv4Packet, Ipv4Repr } from '../wire/ipv4.ts';
-import { IPPROTO, buildIpv4, decrementTtl, parseIpv4 } from '../wire/ipv4.ts';
+import { IPPROTO, IPV4_MIN_HEADER_LEN, buildIpv4, decrementTtl, emitIpv4, parseIpv4 } from '../wire/ipv4.ts';
 import { Ipv4Reassembler, fragmentIpv4 } from '../wire/ipv4-fragment.ts';
 import type { Icmpv4Message } from '../wire/icmpv4.ts';
 import { ICMPV4_TYPE, ICMPV4_UNREACH, emitIcmpv4, icmpv4Length, parseIcmpv4 } from '../wire/icmpv4.ts';
@@ -28,8 +28,11 @@ export type PmtuDisc = 'want' | 'do' | 'dont';
 export interface Send4 {
   dst: Ipv4;
   protocol: number;
-  /** Builds the upper-layer bytes once the source address is known (checksums need it). */
-  build: (src: Ipv4) => Uint8Array;
+  /**
+   * Builds the upper-layer bytes once the source address is known (checksums need it); or the
+   * finished bytes, when `src` is given.
+   */
+  build: ((src: Ipv4) => Uint8Array) | Uint8Array;
   src?: Ipv4;
   ttl?: number;
   dscp?: number;
@@ -39,6 +42,12 @@ export interface Send4 {
   iface?: Interface;
   /** The packet's last bytes are pattern bytes the trace may store lazily (bulk TCP payload). */
   tail?: PatternTail;
+  /**
+   * `build` returns a view made by `framedPacket(20 + length).subarray(20)` (or an equivalent
+   * layout): the IPv4 and Ethernet headers are written into the room in front of it, so the
+   * packet is not copied on its way to the wire.
+   */
+  inPlace?: boolean;
 }
 
 export type SendResult = { ok: true; src: Ipv4 } | { ok: false; error: 'ENETUNREACH' | 'EMSGSIZE' | 'EPERM'; mtu?: number };
@@ -47,6 +56,7 @@ export type SendResult = { ok: true; src: Ipv4 } | { ok: false; error: 'ENETUNRE
 const PMTU_EXPIRE_NS = 600e9;
 /** RFC 1812 §4.3.2.3: an ICMP error carries as much of the original as fits in 576 bytes. */
 const ICMP_ERROR_MAX = 576;
+const NO_OPTIONS = new Uint8Array(0);
 /** Linux ipfrag_time: 30 s to reassemble. */
 const REASSEMBLY_TIMEOUT_NS = 30e9;
 
@@ -90,12 +100,12 @@ export class Ipv4Layer {
     if (!route) return { ok: false, error: 'ENETUNREACH' };
     const src = s.src ?? this.sourceFor(route, s.dst);
     if (src === undefined) return { ok: false, error: 'ENETUNREACH' };
-    const payload = s.build(src);
+    const payload = typeof s.build === 'function' ? s.build(src) : s.build;
     const total = 20 + payload.length;
     const mtu = this.pathMtu(s.dst, route);
     const mode = s.pmtudisc ?? 'want';
     if (mode === 'do' && total > mtu) return { ok: false, error: 'EMSGSIZE', mtu };
-    const repr: Omit<Ipv4Repr, 'payloadLength'> = {
+    const repr: Ipv4Repr = {
       src,
       dst: s.dst,
       protocol: s.protocol,
@@ -106,14 +116,23 @@ export class Ipv4Layer {
       dontFragment: mode === 'do' || (mode === 'want' && total <= mtu),
       moreFragments: false,
       fragmentOffset: 0,
-      options: new Uint8Array(0),
+      options: NO_OPTIONS,
+      payloadLength: payload.length,
     };
-    const packet = buildIpv4(repr, payload);
+    // In place: the header goes into the 20 bytes the sender left in front of the payload.
+    const inPlace = s.inPlace === true && payload.byteOffset >= IPV4_MIN_HEADER_LEN;
+    let packet: Uint8Array;
+    if (inPlace) {
+      packet = node.world.frames.widen(payload, IPV4_MIN_HEADER_LEN, total);
+      emitIpv4(repr, packet, 0);
+    } else {
+      packet = buildIpv4(repr, payload);
+    }
     if (firewallVerdict(node.firewall, 'output', packet) >= 0) {
       node.world.trace.emit(node.world.now, 'fw.drop', node.id, route.iface.id, -1, 0, 0, 'output chain');
       return { ok: false, error: 'EPERM' };
     }
-    this.transmit(route, s.dst, packet, repr, payload, -1, 'tx', s.tail);
+    this.transmit(route, s.dst, packet, repr, payload, -1, 'tx', s.tail, inPlace);
     return { ok: true, src };
   }
 
@@ -125,7 +144,7 @@ export class Ipv4Layer {
   private sendToSelf(s: Send4): SendResult {
     const node = this.node;
     const src = s.src ?? s.dst;
-    const payload = s.build(src);
+    const payload = typeof s.build === 'function' ? s.build(src) : s.build;
     const repr = { src, dst: s.dst, protocol: s.protocol, ttl: s.ttl ?? node.config.ttl, dscp: 0, ecn: 0, ident: this.nextIdent(), dontFragment: true, moreFragments: false, fragmentOffset: 0, options: new Uint8Array(0) };
     const packet = buildIpv4(repr, payload);
     // Loopback: delivered without touching any link (like Linux's lo); not in captures.
@@ -136,34 +155,51 @@ export class Ipv4Layer {
     return { ok: true, src };
   }
 
-  /** Fragments if needed and hands each packet to the link layer towards the route's next hop. */
-  private transmit(route: Route<Ipv4>, dst: Ipv4, packet: Uint8Array, repr: Omit<Ipv4Repr, 'payloadLength'>, payload: Uint8Array, parent: number, kind: 'tx' | 'forward', tail?: PatternTail): void {
+  /**
+   * Fragments if needed and hands each packet to the link layer towards the route's next hop.
+   * `inPlace`: `packet` sits in a `framedPacket` buffer (see `Send4.inPlace`).
+   */
+  private transmit(route: Route<Ipv4>, dst: Ipv4, packet: Uint8Array, repr: Omit<Ipv4Repr, 'payloadLength'>, payload: Uint8Array, parent: number, kind: 'tx' | 'forward', tail?: PatternTail, inPlace = false): void {
     const node = this.node;
     const mtu = route.iface.mtu;
-    let packets = [packet];
-    if (packet.length > mtu) {
-      packets = fragmentIpv4(repr, payload, mtu);
-      node.world.trace.emit(node.world.now, 'ip.fragment', node.id, route.iface.id, parent, packets.length, mtu);
-      tail = undefined;
-    }
     const nextHop = route.gateway ?? dst;
-    for (const p of packets) this.toLink(route.iface, nextHop, p, parent, kind, repr.protocol, tail);
+    if (packet.length <= mtu) {
+      this.toLink(route.iface, nextHop, packet, parent, kind, repr.protocol, tail, inPlace);
+      return;
+    }
+    const packets = fragmentIpv4(repr, payload, mtu);
+    node.world.trace.emit(node.world.now, 'ip.fragment', node.id, route.iface.id, parent, packets.length, mtu);
+    for (const p of packets) this.toLink(route.iface, nextHop, p, parent, kind, repr.protocol);
   }
 
-  private toLink(iface: Interface, nextHop: Ipv4, packet: Uint8Array, parent: number, kind: 'tx' | 'forward', protocol: number, tail?: PatternTail): void {
+  private toLink(iface: Interface, nextHop: Ipv4, packet: Uint8Array, parent: number, kind: 'tx' | 'forward', protocol: number, tail?: PatternTail, inPlace = false): void {
     const node = this.node;
-    const emit = (mac: number): void => {
-      const f = node.sendFrame(iface, mac, ETHERTYPE.IPV4, packet, parent, kind === 'forward' ? 'inherit' : tail);
-      if (kind === 'tx') node.world.trace.emit(node.world.now, 'ip.tx', node.id, iface.id, f.uid, protocol, packet.length);
-      else node.world.trace.emit(node.world.now, 'ip.forward', node.id, iface.id, f.uid, packet[8]!, parent);
-    };
-    if (nextHop === 0xffffffff || this.isDirectedBroadcast(iface, nextHop)) emit(MAC_BROADCAST);
-    // RFC 1812 §4.3.3.1 / Linux ipv4_link_failure: unresolvable next hop → host unreachable.
-    else node.arp.resolve(iface, nextHop, emit, () => this.icmpError(packet, ICMPV4_TYPE.DEST_UNREACHABLE, ICMPV4_UNREACH.HOST, 0, parent));
+    if (nextHop === 0xffffffff || this.isDirectedBroadcast(iface, nextHop)) return this.linkOut(iface, MAC_BROADCAST, packet, parent, kind, protocol, tail, inPlace);
+    const known = node.arp.reachableMac(iface, nextHop);
+    if (known >= 0) return this.linkOut(iface, known, packet, parent, kind, protocol, tail, inPlace);
+    node.arp.resolve(
+      iface,
+      nextHop,
+      (mac) => this.linkOut(iface, mac, packet, parent, kind, protocol, tail, inPlace),
+      // RFC 1812 §4.3.3.1 / Linux ipv4_link_failure: unresolvable next hop → host unreachable.
+      () => this.icmpError(packet, ICMPV4_TYPE.DEST_UNREACHABLE, ICMPV4_UNREACH.HOST, 0, parent),
+    );
+  }
+
+  private linkOut(iface: Interface, mac: number, packet: Uint8Array, parent: number, kind: 'tx' | 'forward', protocol: number, tail: PatternTail | undefined, inPlace: boolean): void {
+    const node = this.node;
+    const f = node.sendFrame(iface, mac, ETHERTYPE.IPV4, packet, parent, kind === 'forward' ? 'inherit' : tail, inPlace);
+    if (kind === 'tx') node.world.trace.emit(node.world.now, 'ip.tx', node.id, iface.id, f.uid, protocol, packet.length);
+    else node.world.trace.emit(node.world.now, 'ip.forward', node.id, iface.id, f.uid, packet[8]!, parent);
   }
 
   private isDirectedBroadcast(iface: Interface, a: Ipv4): boolean {
-    return iface.ipv4.some((x) => x.prefixLen < 31 && ((x.addr | ~ipv4Mask(x.prefixLen)) >>> 0) === a);
+    const list = iface.ipv4;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      if (x.prefixLen < 31 && ((x.addr | ~ipv4Mask(x.prefixLen)) >>> 0) === a) return true;
+    }
+    return false;
   }
 
   // ---- input -----------------------------------------------------------------------------
@@ -181,7 +217,7 @@ export class Ipv4Layer {
       w.trace.emit(w.now, 'ip.drop', node.id, iface.id, frame.uid, p.repr.protocol, 0, 'bad IPv4 header checksum');
       return;
     }
-    let packet = bytes.subarray(0, p.totalLength);
+    let packet = p.totalLength === bytes.length ? bytes : bytes.subarray(0, p.totalLength);
     if (node.nat) {
       const translated = node.nat.inbound(iface, packet, frame.uid);
       if (translated === 'drop') return;
@@ -272,9 +308,16 @@ export class Ipv4Layer {
       this.icmpError(packet, ICMPV4_TYPE.DEST_UNREACHABLE, ICMPV4_UNREACH.NET, 0, frame.uid);
       return;
     }
-    let out: Uint8Array = packet.slice();
+    // One copy, straight into the outgoing frame's buffer (frames are immutable once sent).
+    let out = w.frames.framedPacket(packet.length);
+    out.set(packet);
     decrementTtl(out);
-    if (node.nat) out = node.nat.outbound(inIface, route.iface, out, frame.uid);
+    let inPlace = true;
+    if (node.nat) {
+      const translated = node.nat.outbound(inIface, route.iface, out, frame.uid);
+      inPlace = translated === out;
+      out = translated;
+    }
     const mtu = route.iface.mtu;
     if (out.length > mtu && p.repr.dontFragment) {
       // RFC 1191 §4: "fragmentation needed and DF set" carrying the next-hop MTU.
@@ -282,9 +325,14 @@ export class Ipv4Layer {
       this.icmpError(packet, ICMPV4_TYPE.DEST_UNREACHABLE, ICMPV4_UNREACH.FRAG_NEEDED, mtu, frame.uid);
       return;
     }
+    if (inPlace && !node.nat && out.length <= mtu) {
+      // Only the TTL (and header checksum) changed: no need to parse the packet again.
+      this.toLink(route.iface, route.gateway ?? p.repr.dst, out, frame.uid, 'forward', p.repr.protocol, undefined, true);
+      return;
+    }
     const q = parseIpv4(out);
     if (!q.ok) return;
-    this.transmit(route, q.value.repr.dst, out, q.value.repr, q.value.payload, frame.uid, 'forward');
+    this.transmit(route, q.value.repr.dst, out, q.value.repr, q.value.payload, frame.uid, 'forward', undefined, inPlace);
   }
 
   // ---- ICMP ------------------------------------------------------------------------------

@@ -56,6 +56,33 @@ export class NeighborCache<A> {
     readonly timers: NeighborTimers,
   ) {}
 
+  /** The entry `reachableMac` found last (always one still in `entries`), so a repeat destination needs no key string. */
+  private hitIface: Interface | null = null;
+  private hitAddr: A | undefined;
+  private hitEntry: NeighborEntry<A> | null = null;
+
+  /** The neighbour's MAC if it is reachable now, else -1 (then `resolve`). */
+  reachableMac(iface: Interface, addr: A): number {
+    let e = this.hitEntry;
+    if (e === null || this.hitIface !== iface || this.hitAddr !== addr) {
+      e = this.entries.get(this.policy.key(iface, addr)) ?? null;
+      if (e === null) return -1;
+      this.hitIface = iface;
+      this.hitAddr = addr;
+      this.hitEntry = e;
+    }
+    return e.state === 'reachable' ? e.mac : -1;
+  }
+
+  private forget(k: string, e: NeighborEntry<A>): void {
+    this.entries.delete(k);
+    if (this.hitEntry === e) {
+      this.hitEntry = null;
+      this.hitIface = null;
+      this.hitAddr = undefined;
+    }
+  }
+
   lookup(iface: Interface, addr: A): NeighborEntry<A> | undefined {
     const e = this.entries.get(this.policy.key(iface, addr));
     return e && e.state === 'reachable' ? e : undefined;
@@ -113,7 +140,7 @@ export class NeighborCache<A> {
 
   private probe(k: string, e: NeighborEntry<A>): void {
     if (e.probes >= this.timers.maxProbes) {
-      this.entries.delete(k);
+      this.forget(k, e);
       this.policy.onFail(e.iface, e.addr, e.queue.length);
       const queued = e.queue;
       e.queue = [];
@@ -131,7 +158,7 @@ export class NeighborCache<A> {
     this.world.sched.cancel(e.timer);
     e.timer = this.world.sched.at(e.updated + this.timers.reachableNs, () => {
       if (this.entries.get(k) !== e) return;
-      this.entries.delete(k);
+      this.forget(k, e);
       this.policy.onExpire(e);
     });
   }

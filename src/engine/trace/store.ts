@@ -39,15 +39,55 @@ export interface EventColumns {
   readonly text: Int32Array;
 }
 
+/** Events live in chunks of 2^16 (the first one grows by doubling): appending never copies the past. */
+const EV_SHIFT = 16;
+const EV_CHUNK = 1 << EV_SHIFT;
+const EV_MASK = EV_CHUNK - 1;
+
+type Column = Float64Array | Int32Array | Uint16Array;
+
+/** Copies rows [from, to) of a chunked column into one new array. */
+function sliceChunks<T extends Column>(chunks: readonly Column[], from: number, to: number, make: (n: number) => T): T {
+  const out = make(Math.max(0, to - from));
+  let o = 0;
+  for (let i = from; i < to; ) {
+    const c = i >>> EV_SHIFT;
+    const j = i & EV_MASK;
+    const n = Math.min(to - i, EV_CHUNK - j);
+    out.set(chunks[c]!.subarray(j, j + n), o);
+    o += n;
+    i += n;
+  }
+  return out;
+}
+
+/** Puts `next` (a fresh chunk, or the grown first chunk holding a copy of its `cap` rows) in `list`. */
+function place<T extends Column>(first: boolean, cap: number, list: T[], cur: T, next: T): T {
+  if (first) next.set(cur.subarray(0, cap));
+  if (first && list.length === 1) list[0] = next;
+  else list.push(next);
+  return next;
+}
+
 export class EventStore {
-  private time = new Float64Array(1024);
-  private kind = new Uint16Array(1024);
-  private node = new Int32Array(1024);
-  private iface = new Int32Array(1024);
-  private pkt = new Int32Array(1024);
-  private a = new Float64Array(1024);
-  private b = new Float64Array(1024);
-  private text = new Int32Array(1024);
+  private time: Float64Array[] = [];
+  private kind: Uint16Array[] = [];
+  private node: Int32Array[] = [];
+  private iface: Int32Array[] = [];
+  private pkt: Int32Array[] = [];
+  private a: Float64Array[] = [];
+  private b: Float64Array[] = [];
+  private text: Int32Array[] = [];
+  /** The chunk being filled (the last of each list) and its first free row. */
+  private cTime: Float64Array = new Float64Array(0);
+  private cKind: Uint16Array = new Uint16Array(0);
+  private cNode: Int32Array = new Int32Array(0);
+  private cIface: Int32Array = new Int32Array(0);
+  private cPkt: Int32Array = new Int32Array(0);
+  private cA: Float64Array = new Float64Array(0);
+  private cB: Float64Array = new Float64Array(0);
+  private cText: Int32Array = new Int32Array(0);
+  private fill = 0;
   private strings: string[] = [];
   private stringIds = new Map<string, number>();
   length = 0;
@@ -62,65 +102,72 @@ export class EventStore {
     return id;
   }
 
+  /** Makes room after a full chunk: doubles the first chunk up to the chunk size, else starts a new one. */
+  private addRoom(): void {
+    const cap = this.cTime.length;
+    const first = this.time.length <= 1 && cap < EV_CHUNK;
+    const n = first ? Math.max(1024, cap * 2) : EV_CHUNK;
+    this.cTime = place(first, cap, this.time, this.cTime, new Float64Array(n));
+    this.cKind = place(first, cap, this.kind, this.cKind, new Uint16Array(n));
+    this.cNode = place(first, cap, this.node, this.cNode, new Int32Array(n));
+    this.cIface = place(first, cap, this.iface, this.cIface, new Int32Array(n));
+    this.cPkt = place(first, cap, this.pkt, this.cPkt, new Int32Array(n));
+    this.cA = place(first, cap, this.a, this.cA, new Float64Array(n));
+    this.cB = place(first, cap, this.b, this.cB, new Float64Array(n));
+    this.cText = place(first, cap, this.text, this.cText, new Int32Array(n));
+    if (!first) this.fill = 0;
+  }
+
   push(t: number, kind: number, node: number, iface: number, pkt: number, a: number, b: number, text: number): number {
-    const i = this.length;
-    if (i >= this.time.length) {
-      const n = i + 1;
-      this.time = grow(this.time, n);
-      this.kind = grow(this.kind, n);
-      this.node = grow(this.node, n);
-      this.iface = grow(this.iface, n);
-      this.pkt = grow(this.pkt, n);
-      this.a = grow(this.a, n);
-      this.b = grow(this.b, n);
-      this.text = grow(this.text, n);
-    }
-    this.time[i] = t;
-    this.kind[i] = kind;
-    this.node[i] = node;
-    this.iface[i] = iface;
-    this.pkt[i] = pkt;
-    this.a[i] = a;
-    this.b[i] = b;
-    this.text[i] = text;
-    this.length = i + 1;
-    return i;
+    if (this.fill === this.cTime.length) this.addRoom();
+    const j = this.fill++;
+    this.cTime[j] = t;
+    this.cKind[j] = kind;
+    this.cNode[j] = node;
+    this.cIface[j] = iface;
+    this.cPkt[j] = pkt;
+    this.cA[j] = a;
+    this.cB[j] = b;
+    this.cText[j] = text;
+    return this.length++;
   }
 
   timeAt(i: number): number {
-    return this.time[i]!;
+    return this.time[i >>> EV_SHIFT]![i & EV_MASK]!;
   }
   kindIdAt(i: number): number {
-    return this.kind[i]!;
+    return this.kind[i >>> EV_SHIFT]![i & EV_MASK]!;
   }
   nodeAt(i: number): number {
-    return this.node[i]!;
+    return this.node[i >>> EV_SHIFT]![i & EV_MASK]!;
   }
   pktAt(i: number): number {
-    return this.pkt[i]!;
+    return this.pkt[i >>> EV_SHIFT]![i & EV_MASK]!;
   }
   aAt(i: number): number {
-    return this.a[i]!;
+    return this.a[i >>> EV_SHIFT]![i & EV_MASK]!;
   }
   bAt(i: number): number {
-    return this.b[i]!;
+    return this.b[i >>> EV_SHIFT]![i & EV_MASK]!;
   }
   textAt(i: number): string | undefined {
-    const id = this.text[i]!;
+    const id = this.text[i >>> EV_SHIFT]![i & EV_MASK]!;
     return id < 0 ? undefined : this.strings[id];
   }
 
   get(i: number): TraceEvent {
     if (i < 0 || i >= this.length) throw new RangeError(`no trace event ${i}`);
+    const c = i >>> EV_SHIFT;
+    const j = i & EV_MASK;
     return {
       index: i,
-      t: this.time[i]!,
-      kind: TRACE_KINDS[this.kind[i]!]!.name,
-      node: this.node[i]!,
-      iface: this.iface[i]!,
-      pkt: this.pkt[i]!,
-      a: this.a[i]!,
-      b: this.b[i]!,
+      t: this.time[c]![j]!,
+      kind: TRACE_KINDS[this.kind[c]![j]!]!.name,
+      node: this.node[c]![j]!,
+      iface: this.iface[c]![j]!,
+      pkt: this.pkt[c]![j]!,
+      a: this.a[c]![j]!,
+      b: this.b[c]![j]!,
       text: this.textAt(i),
     };
   }
@@ -131,7 +178,7 @@ export class EventStore {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.time[mid]! <= t) lo = mid + 1;
+      if (this.timeAt(mid) <= t) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -149,22 +196,24 @@ export class EventStore {
 
   /** Copies of the columns for events [from, to): compact, transferable trace batches. */
   columns(from: number, to: number): EventColumns {
+    const lo = Math.max(0, Math.min(from, this.length));
+    const hi = Math.max(lo, Math.min(to, this.length));
     return {
-      time: this.time.slice(from, to),
-      kind: this.kind.slice(from, to),
-      node: this.node.slice(from, to),
-      iface: this.iface.slice(from, to),
-      pkt: this.pkt.slice(from, to),
-      a: this.a.slice(from, to),
-      b: this.b.slice(from, to),
-      text: this.text.slice(from, to),
+      time: sliceChunks(this.time, lo, hi, (n) => new Float64Array(n)),
+      kind: sliceChunks(this.kind, lo, hi, (n) => new Uint16Array(n)),
+      node: sliceChunks(this.node, lo, hi, (n) => new Int32Array(n)),
+      iface: sliceChunks(this.iface, lo, hi, (n) => new Int32Array(n)),
+      pkt: sliceChunks(this.pkt, lo, hi, (n) => new Int32Array(n)),
+      a: sliceChunks(this.a, lo, hi, (n) => new Float64Array(n)),
+      b: sliceChunks(this.b, lo, hi, (n) => new Float64Array(n)),
+      text: sliceChunks(this.text, lo, hi, (n) => new Int32Array(n)),
     };
   }
 
   countKind(kind: TraceKind): number {
     const id = KIND_ID[kind];
     let n = 0;
-    for (let i = 0; i < this.length; i++) if (this.kind[i] === id) n++;
+    for (let i = 0; i < this.length; i++) if (this.kindIdAt(i) === id) n++;
     return n;
   }
 
@@ -195,7 +244,14 @@ export class PacketStore {
   private created = new Float64Array(1024);
   count = 0;
 
-  constructor(private readonly pattern: (i: number) => number = () => 0) {}
+  /**
+   * `pattern(i)`: the byte at stream offset i of a lazy tail; `fill`, if given, writes `len` of
+   * them from offset `from` into `dst` at `at` (faster than byte by byte; same bytes).
+   */
+  constructor(
+    private readonly pattern: (i: number) => number = () => 0,
+    private readonly fill?: (dst: Uint8Array, at: number, from: number, len: number) => void,
+  ) {}
 
   /**
    * Records a frame. With `tail`, the last `tail.len` bytes are pattern bytes (not copied);
@@ -224,8 +280,10 @@ export class PacketStore {
       tOff = tail.offset;
     }
     const stored = bytes.length - tLen;
-    this.arena = grow(this.arena, this.used + stored);
-    this.arena.set(stored === bytes.length ? bytes : bytes.subarray(0, stored), this.used);
+    // Room for the whole frame: copying all of it (one memcpy) and keeping only the stored
+    // prefix is cheaper than making a view of the prefix; what lies past it is free space.
+    this.arena = grow(this.arena, this.used + bytes.length);
+    this.arena.set(bytes, this.used);
     this.offset[uid] = this.used;
     this.len[uid] = bytes.length;
     this.tailLen[uid] = tLen;
@@ -248,7 +306,8 @@ export class PacketStore {
     const head = total - tLen;
     out.set(this.arena.subarray(o, o + head));
     const off = this.tailOff[uid]!;
-    for (let i = 0; i < tLen; i++) out[head + i] = this.pattern(off + i);
+    if (this.fill) this.fill(out, head, off, tLen);
+    else for (let i = 0; i < tLen; i++) out[head + i] = this.pattern(off + i);
     return out;
   }
 
@@ -264,6 +323,14 @@ export class PacketStore {
 
   length(uid: number): number {
     return this.len[uid]!;
+  }
+
+  /** Length of the frame's lazily stored pattern tail (0: none), and its first stream offset. */
+  tailLength(uid: number): number {
+    return this.tailLen[uid]!;
+  }
+  tailOffset(uid: number): number {
+    return this.tailOff[uid]!;
   }
 
   parentOf(uid: number): number {

@@ -6,13 +6,13 @@ import type { TraceKind } from './kinds.ts';
 import { KIND_ID } from './kinds.ts';
 import { EventStore, PacketStore } from './store.ts';
 import type { PatternTail } from './store.ts';
-import { patternByte } from '../stack/tcp/sendbuf.ts';
+import { copyPattern, patternByte } from '../stack/tcp/sendbuf.ts';
 
 export type TraceListener = (index: number) => void;
 
 export class Trace {
   readonly events = new EventStore();
-  readonly packets = new PacketStore(patternByte);
+  readonly packets = new PacketStore(patternByte, copyPattern);
   private listeners: TraceListener[] = [];
 
   /** Registers a listener called with the index of each new event; returns an unsubscribe. */
@@ -24,8 +24,14 @@ export class Trace {
   }
 
   emit(t: number, kind: TraceKind, node: number, iface = -1, pkt = -1, a = 0, b = 0, text?: string): number {
-    const i = this.events.push(t, KIND_ID[kind], node, iface, pkt, a, b, text === undefined ? -1 : this.events.intern(text));
-    for (const l of this.listeners) l(i);
+    return this.emitInterned(t, kind, node, iface, pkt, a, b, text === undefined ? -1 : this.events.intern(text));
+  }
+
+  /** `emit` with the text already interned (`events.intern`): for emitters that repeat one text. */
+  emitInterned(t: number, kind: TraceKind, node: number, iface: number, pkt: number, a: number, b: number, textId: number): number {
+    const i = this.events.push(t, KIND_ID[kind], node, iface, pkt, a, b, textId);
+    const ls = this.listeners;
+    for (let k = 0; k < ls.length; k++) ls[k]!(i);
     return i;
   }
 

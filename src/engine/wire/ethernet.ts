@@ -160,6 +160,14 @@ export function parseEthernet(buf: Uint8Array): ParseResult<EthernetFrame> {
   return ok({ repr, headerLen: v.headerLen, payload: v.payload });
 }
 
+/** Writes an untagged header (the common case of `emitEthernet`, without building a repr) at `off`. */
+export function emitEthernetUntagged(dst: Mac, src: Mac, ethertype: number, buf: Uint8Array, off = 0): number {
+  writeMac(buf, off + ETH_FIELD.DST[0], dst);
+  writeMac(buf, off + ETH_FIELD.SRC[0], src);
+  put16(buf, off + ETH_FIELD.ETHERTYPE[0], ethertype);
+  return ETH_HEADER_LEN;
+}
+
 /** Header + payload, zero-padded to ETH_MIN_FRAME (RFC 894: pad the data to the 46-byte minimum). */
 export function buildFrame(repr: EthernetRepr, payload: Uint8Array): Uint8Array {
   const hl = ethernetHeaderLen(repr);

@@ -41,10 +41,13 @@ export interface Ipv4Option {
 
 export const optionCopied = (type: number): boolean => (type & 0x80) !== 0;
 
+function malformed(list: Ipv4Option[], message: string, offset: number): { list: Ipv4Option[]; error: WireError } {
+  return { list, error: { kind: 'malformed', message, offset } };
+}
+
 /** Walks as far as the options are well formed; `error` says where and why it stopped early. */
 function walk(opts: Uint8Array): { list: Ipv4Option[]; error?: WireError } {
   const list: Ipv4Option[] = [];
-  const bad = (message: string, offset: number): { list: Ipv4Option[]; error: WireError } => ({ list, error: { kind: 'malformed', message, offset } });
   let i = 0;
   while (i < opts.length) {
     const type = opts[i]!;
@@ -54,10 +57,10 @@ function walk(opts: Uint8Array): { list: Ipv4Option[]; error?: WireError } {
       i++;
       continue;
     }
-    if (i + 1 >= opts.length) return bad(`IPv4 option ${type} has no length byte`, i);
+    if (i + 1 >= opts.length) return malformed(list, `IPv4 option ${type} has no length byte`, i);
     const len = opts[i + 1]!;
-    if (len < 2) return bad(`IPv4 option ${type} has length ${len} (< 2)`, i + 1);
-    if (i + len > opts.length) return bad(`IPv4 option ${type} (length ${len}) overruns the header`, i + 1);
+    if (len < 2) return malformed(list, `IPv4 option ${type} has length ${len} (< 2)`, i + 1);
+    if (i + len > opts.length) return malformed(list, `IPv4 option ${type} (length ${len}) overruns the header`, i + 1);
     list.push({ type, offset: i, length: len });
     i += len;
   }

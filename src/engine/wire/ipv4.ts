@@ -46,6 +46,8 @@ export const IPV4_FIELD = {
 } as const;
 
 export const IPV4_MIN_HEADER_LEN = 20;
+/** The `options` of every parsed header without options (shared; never written to). */
+const NO_OPTIONS = new Uint8Array(0);
 export const IPV4_MAX_HEADER_LEN = 60;
 const FLAG_RESERVED = 0x8000;
 const FLAG_DF = 0x4000;
@@ -251,28 +253,35 @@ export function buildIpv4(repr: Omit<Ipv4Repr, 'payloadLength'>, payload: Uint8A
 export function parseIpv4(buf: Uint8Array): ParseResult<Ipv4Packet> {
   if (buf.length < IPV4_MIN_HEADER_LEN) return fail('truncated', `IPv4 header needs 20 bytes, got ${buf.length}`, buf.length);
   if (buf[0]! >>> 4 !== 4) return fail('malformed', `IP version ${buf[0]! >>> 4} is not 4`, 0);
-  const checked = Ipv4View.check(buf);
-  if (!checked.ok) return checked;
-  const v = checked.value;
-  const options = v.options;
-  const walked = walkIpv4Options(options);
-  if (!walked.ok) return fail('malformed', walked.error.message, IPV4_FIELD.OPTIONS + (walked.error.offset ?? 0));
-  const hl = v.headerLen;
+  const hl = (buf[0]! & 0x0f) * 4;
+  const total = u16(buf, 2);
+  if (hl < IPV4_MIN_HEADER_LEN || buf.length < hl || total < hl || total > buf.length) {
+    // Ipv4View.check reports which rule failed.
+    const checked = Ipv4View.check(buf);
+    if (!checked.ok) return checked;
+  }
+  // The fields are read directly (what Ipv4View's getters read), without a view object.
+  const options = hl > IPV4_MIN_HEADER_LEN ? buf.subarray(IPV4_FIELD.OPTIONS, hl) : NO_OPTIONS;
+  if (options.length > 0) {
+    const walked = walkIpv4Options(options);
+    if (!walked.ok) return fail('malformed', walked.error.message, IPV4_FIELD.OPTIONS + (walked.error.offset ?? 0));
+  }
+  const flags = u16(buf, 6);
   const repr: Ipv4Repr = {
-    src: v.src,
-    dst: v.dst,
-    protocol: v.protocol,
-    ttl: v.ttl,
-    dscp: v.dscp,
-    ecn: v.ecn,
-    ident: v.ident,
-    dontFragment: v.dontFragment,
-    moreFragments: v.moreFragments,
-    fragmentOffset: v.fragmentOffset,
+    src: readIpv4(buf, 12),
+    dst: readIpv4(buf, 16),
+    protocol: buf[9]!,
+    ttl: buf[8]!,
+    dscp: buf[1]! >>> 2,
+    ecn: buf[1]! & 3,
+    ident: u16(buf, 4),
+    dontFragment: (flags & FLAG_DF) !== 0,
+    moreFragments: (flags & FLAG_MF) !== 0,
+    fragmentOffset: (flags & OFFSET_MASK) * 8,
     options,
-    payloadLength: v.totalLength - hl,
+    payloadLength: total - hl,
   };
-  return ok({ repr, headerLen: hl, totalLength: v.totalLength, checksum: v.checksum, checksumOk: v.verifyChecksum(), payload: v.payload });
+  return ok({ repr, headerLen: hl, totalLength: total, checksum: u16(buf, 10), checksumOk: verifiesChecksum(sum16(buf, 0, hl)), payload: buf.subarray(hl, total) });
 }
 
 /** RFC 791 §3.2 / RFC 1812 §5.3.1: TTL - 1 with an RFC 1624 §3 incremental checksum update. No-op at TTL 0. */

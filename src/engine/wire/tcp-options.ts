@@ -71,14 +71,16 @@ export function tcpOptionsLength(options: readonly TcpOption[]): number {
   return (raw + 3) & ~3;
 }
 
+/** Writes an option's kind and length bytes at `i`; returns the offset of its data. */
+function kindLength(buf: Uint8Array, i: number, kind: number, len: number): number {
+  buf[i] = kind;
+  buf[i + 1] = len;
+  return i + 2;
+}
+
 /** Writes the options and zero padding at `off`; returns `tcpOptionsLength(options)`. */
 export function emitTcpOptions(options: readonly TcpOption[], buf: Uint8Array, off: number): number {
   let i = off;
-  const kl = (kind: number, len: number): void => {
-    buf[i] = kind;
-    buf[i + 1] = len;
-    i += 2;
-  };
   for (const o of options) {
     switch (o.kind) {
       case 'eol':
@@ -88,19 +90,19 @@ export function emitTcpOptions(options: readonly TcpOption[], buf: Uint8Array, o
         buf[i++] = TCP_OPTION_KIND.NOP;
         break;
       case 'mss':
-        kl(TCP_OPTION_KIND.MSS, 4);
+        i = kindLength(buf, i, TCP_OPTION_KIND.MSS, 4);
         put16(buf, i, o.mss);
         i += 2;
         break;
       case 'wscale':
-        kl(TCP_OPTION_KIND.WSCALE, 3);
+        i = kindLength(buf, i, TCP_OPTION_KIND.WSCALE, 3);
         buf[i++] = o.shift;
         break;
       case 'sackPermitted':
-        kl(TCP_OPTION_KIND.SACK_PERMITTED, 2);
+        i = kindLength(buf, i, TCP_OPTION_KIND.SACK_PERMITTED, 2);
         break;
       case 'sack':
-        kl(TCP_OPTION_KIND.SACK, 2 + 8 * o.blocks.length);
+        i = kindLength(buf, i, TCP_OPTION_KIND.SACK, 2 + 8 * o.blocks.length);
         for (const [left, right] of o.blocks) {
           put32(buf, i, left);
           put32(buf, i + 4, right);
@@ -108,18 +110,18 @@ export function emitTcpOptions(options: readonly TcpOption[], buf: Uint8Array, o
         }
         break;
       case 'timestamps':
-        kl(TCP_OPTION_KIND.TIMESTAMPS, 10);
+        i = kindLength(buf, i, TCP_OPTION_KIND.TIMESTAMPS, 10);
         put32(buf, i, o.tsval);
         put32(buf, i + 4, o.tsecr);
         i += 8;
         break;
       case 'fastOpen':
-        kl(TCP_OPTION_KIND.FAST_OPEN, 2 + o.cookie.length);
+        i = kindLength(buf, i, TCP_OPTION_KIND.FAST_OPEN, 2 + o.cookie.length);
         buf.set(o.cookie, i);
         i += o.cookie.length;
         break;
       case 'unknown':
-        kl(o.code, 2 + o.data.length);
+        i = kindLength(buf, i, o.code, 2 + o.data.length);
         buf.set(o.data, i);
         i += o.data.length;
         break;
@@ -130,15 +132,14 @@ export function emitTcpOptions(options: readonly TcpOption[], buf: Uint8Array, o
   return end - off;
 }
 
-/** Decodes one kind-length-value option's data (the bytes after kind and length). */
-function decodeOption(kind: number, data: Uint8Array): TcpOption {
-  const n = data.length;
+/** Decodes one kind-length-value option's data: the `n` bytes at `buf[at]` (after kind and length). */
+function decodeOption(kind: number, buf: Uint8Array, at: number, n: number): TcpOption {
   switch (kind) {
     case TCP_OPTION_KIND.MSS:
-      if (n === 2) return { kind: 'mss', mss: u16(data, 0) };
+      if (n === 2) return { kind: 'mss', mss: u16(buf, at) };
       break;
     case TCP_OPTION_KIND.WSCALE:
-      if (n === 1) return { kind: 'wscale', shift: data[0]! };
+      if (n === 1) return { kind: 'wscale', shift: buf[at]! };
       break;
     case TCP_OPTION_KIND.SACK_PERMITTED:
       if (n === 0) return { kind: 'sackPermitted' };
@@ -146,20 +147,24 @@ function decodeOption(kind: number, data: Uint8Array): TcpOption {
     case TCP_OPTION_KIND.SACK:
       if (n > 0 && n % 8 === 0) {
         const blocks: Array<[number, number]> = [];
-        for (let i = 0; i < n; i += 8) blocks.push([u32(data, i), u32(data, i + 4)]);
+        for (let i = at; i < at + n; i += 8) blocks.push([u32(buf, i), u32(buf, i + 4)]);
         return { kind: 'sack', blocks };
       }
       break;
     case TCP_OPTION_KIND.TIMESTAMPS:
-      if (n === 8) return { kind: 'timestamps', tsval: u32(data, 0), tsecr: u32(data, 4) };
+      if (n === 8) return { kind: 'timestamps', tsval: u32(buf, at), tsecr: u32(buf, at + 4) };
       break;
     case TCP_OPTION_KIND.FAST_OPEN:
       // RFC 7413 §4.1.1: empty (a cookie request) or a 4..16-byte cookie.
-      if (n === 0 || (n >= 4 && n <= 16)) return { kind: 'fastOpen', cookie: data.slice() };
+      if (n === 0 || (n >= 4 && n <= 16)) return { kind: 'fastOpen', cookie: buf.slice(at, at + n) };
       break;
   }
-  return { kind: 'unknown', code: kind, data: data.slice() };
+  return { kind: 'unknown', code: kind, data: buf.slice(at, at + n) };
 }
+
+/** Parsed EOL and NOP options carry nothing: every parse shares these two (never modified). */
+const EOL: TcpOption = { kind: 'eol' };
+const NOP: TcpOption = { kind: 'nop' };
 
 /** Parses options in `buf[start, end)` (the header bytes after the fixed 20). Never throws. */
 export function parseTcpOptions(buf: Uint8Array, start: number, end: number): ParseResult<TcpOption[]> {
@@ -168,11 +173,11 @@ export function parseTcpOptions(buf: Uint8Array, start: number, end: number): Pa
   while (i < end) {
     const kind = buf[i]!;
     if (kind === TCP_OPTION_KIND.EOL) {
-      out.push({ kind: 'eol' });
+      out.push(EOL);
       break;
     }
     if (kind === TCP_OPTION_KIND.NOP) {
-      out.push({ kind: 'nop' });
+      out.push(NOP);
       i++;
       continue;
     }
@@ -180,7 +185,7 @@ export function parseTcpOptions(buf: Uint8Array, start: number, end: number): Pa
     const len = buf[i + 1]!;
     if (len < 2) return fail('malformed', `TCP option kind ${kind} has length ${len} (< 2)`, i + 1);
     if (i + len > end) return fail('malformed', `TCP option kind ${kind} of length ${len} runs past the header`, i + 1);
-    out.push(decodeOption(kind, buf.subarray(i + 2, i + len)));
+    out.push(decodeOption(kind, buf, i + 2, len - 2));
     i += len;
   }
   return ok(out);
@@ -289,7 +294,7 @@ export function describeTcpOptions(buf: Uint8Array, start: number, end: number, 
       );
       break;
     }
-    kids.push(describeOne(decodeOption(kind, buf.subarray(i + 2, i + len)), kind, i, len, base));
+    kids.push(describeOne(decodeOption(kind, buf, i + 2, len - 2), kind, i, len, base));
     i += len;
   }
   const summary = kids.filter((k) => k.key !== 'padding').map((k) => k.value).join(', ');

@@ -48,6 +48,8 @@ export const TCP_FIELD = {
 } as const;
 
 const FLAG_MASK = 0x01ff;
+/** The payload of every parsed segment without data (shared; empty, so never written to). */
+const NO_PAYLOAD = new Uint8Array(0);
 const RESERVED_MASK = 0x0e00;
 
 export interface TcpRepr {
@@ -159,34 +161,45 @@ export function tcpHeaderLen(repr: TcpRepr): number {
   return TCP_HEADER_LEN + tcpOptionsLength(repr.options);
 }
 
-/** Unfolded sum of pseudo-header + header without the Checksum field + payload. */
-function sumWithoutChecksum(header: Uint8Array, headerLen: number, payload: Uint8Array, pseudo: PseudoHeader): number {
+/** Unfolded sum of pseudo-header + header without the Checksum field + payload (whose sum may be given). */
+function sumWithoutChecksum(header: Uint8Array, headerLen: number, payload: Uint8Array, pseudo: PseudoHeader, knownPayloadSum = -1): number {
   return (
     pseudoHeaderSum(pseudo, IP_PROTO_TCP, headerLen + payload.length) +
     sum16(header, 0, TCP_FIELD.CHECKSUM[0]) +
     sum16(header, TCP_FIELD.CHECKSUM[1], headerLen) +
-    payloadSum(payload)
+    (knownPayloadSum >= 0 ? knownPayloadSum : payloadSum(payload))
   );
 }
 
 /** Writes header + options + payload at `off` with the checksum filled; returns the segment length. */
 export function emitTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader, buf: Uint8Array, off = 0): number {
   const headerLen = tcpHeaderLen(repr);
-  if (headerLen > TCP_MAX_HEADER_LEN) throw new RangeError(`TCP options need ${headerLen - TCP_HEADER_LEN} bytes; at most 40 fit`);
-  const header = buf.subarray(off, off + headerLen);
-  const v = TcpView.unchecked(header);
-  v.srcPort = repr.srcPort;
-  v.dstPort = repr.dstPort;
-  v.seq = repr.seq;
-  v.ack = repr.ack;
-  v.headerLen = headerLen;
-  v.flags = repr.flags;
-  v.window = repr.window;
-  v.urgent = repr.urgent;
-  emitTcpOptions(repr.options, header, TCP_FIELD.OPTIONS);
   buf.set(payload, off + headerLen);
-  v.checksum = finishChecksum(sumWithoutChecksum(header, headerLen, payload, pseudo));
-  return headerLen + payload.length;
+  return emitTcpHeader(repr, payload.length, payloadSum(payload), pseudo, buf, off);
+}
+
+/**
+ * Writes header + options at `off` for a payload of `payloadLen` bytes that the caller has put
+ * (or will put, unchanged) at `off + tcpHeaderLen(repr)`, whose partial sum (`sum16` of those
+ * bytes) is `payloadPartialSum`; fills the checksum and returns the segment length. This lets a
+ * sender whose payload follows a known pattern supply its sum without summing the bytes.
+ */
+export function emitTcpHeader(repr: TcpRepr, payloadLen: number, payloadPartialSum: number, pseudo: PseudoHeader, buf: Uint8Array, off = 0): number {
+  const headerLen = tcpHeaderLen(repr);
+  if (headerLen > TCP_MAX_HEADER_LEN) throw new RangeError(`TCP options need ${headerLen - TCP_HEADER_LEN} bytes; at most 40 fit`);
+  put16(buf, off, repr.srcPort);
+  put16(buf, off + 2, repr.dstPort);
+  put32(buf, off + 4, repr.seq);
+  put32(buf, off + 8, repr.ack);
+  // Data Offset, zero reserved bits, the 9 flag bits.
+  put16(buf, off + 12, ((headerLen >>> 2) << 12) | (repr.flags & FLAG_MASK));
+  put16(buf, off + 14, repr.window);
+  put16(buf, off + 16, 0);
+  put16(buf, off + 18, repr.urgent);
+  emitTcpOptions(repr.options, buf, off + TCP_FIELD.OPTIONS);
+  const sum = pseudoHeaderSum(pseudo, IP_PROTO_TCP, headerLen + payloadLen) + sum16(buf, off, off + headerLen) + payloadPartialSum;
+  put16(buf, off + 16, finishChecksum(sum));
+  return headerLen + payloadLen;
 }
 
 export function buildTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader): Uint8Array {
@@ -195,23 +208,27 @@ export function buildTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeade
   return buf;
 }
 
-/** Parses the IP payload `buf` as one TCP segment. Never throws. */
-export function parseTcp(buf: Uint8Array, pseudo?: PseudoHeader): ParseResult<TcpSegment> {
-  const checked = TcpView.check(buf);
-  if (!checked.ok) return checked;
-  const v = checked.value;
-  const headerLen = v.headerLen;
+/**
+ * Parses the IP payload `buf` as one TCP segment. Never throws. `tail`: the caller knows the
+ * partial sum (`sum16`) of the last `len` bytes of `buf`; if they are exactly the payload, the
+ * checksum is verified with it instead of summing them again.
+ */
+export function parseTcp(buf: Uint8Array, pseudo?: PseudoHeader, tail?: { readonly len: number; readonly sum: number }): ParseResult<TcpSegment> {
+  if (buf.length < TCP_HEADER_LEN) return fail('truncated', `TCP header needs 20 bytes, got ${buf.length}`, buf.length);
+  // Fields are read directly (what TcpView's getters read), without a view object.
   const at = TCP_FIELD.OFFSET_FLAGS[0];
-  if (headerLen < TCP_HEADER_LEN) return fail('malformed', `TCP Data Offset ${v.dataOffset} is below the minimum of 5`, at);
+  const headerLen = (buf[at]! >>> 4) * 4;
+  if (headerLen < TCP_HEADER_LEN) return fail('malformed', `TCP Data Offset ${headerLen / 4} is below the minimum of 5`, at);
   if (headerLen > buf.length) return fail('truncated', `TCP header of ${headerLen} bytes exceeds the ${buf.length} bytes available`, at);
   const options = parseTcpOptions(buf, TCP_HEADER_LEN, headerLen);
   if (!options.ok) return options;
-  const payload = buf.subarray(headerLen);
+  const payload = headerLen === buf.length ? NO_PAYLOAD : buf.subarray(headerLen);
+  const checksum = u16(buf, TCP_FIELD.CHECKSUM[0]);
   return ok({
-    repr: { srcPort: v.srcPort, dstPort: v.dstPort, seq: v.seq, ack: v.ack, flags: v.flags, window: v.window, urgent: v.urgent, options: options.value },
+    repr: { srcPort: u16(buf, 0), dstPort: u16(buf, 2), seq: u32(buf, 4), ack: u32(buf, 8), flags: u16(buf, at) & FLAG_MASK, window: u16(buf, 14), urgent: u16(buf, 18), options: options.value },
     headerLen,
-    checksum: v.checksum,
-    checksumOk: pseudo ? verifiesChecksum(sumWithoutChecksum(buf, headerLen, payload, pseudo) + v.checksum) : true,
+    checksum,
+    checksumOk: pseudo ? verifiesChecksum(sumWithoutChecksum(buf, headerLen, payload, pseudo, tail !== undefined && tail.len === payload.length ? tail.sum : -1) + checksum) : true,
     payload,
   });
 }

@@ -51,6 +51,9 @@ export class FrameFifo {
   }
 }
 
+const ACCEPTED: { refused?: string } = Object.freeze({});
+const REFUSED: { refused?: string } = Object.freeze({ refused: 'queue full (drop-tail)' });
+
 export class DropTail implements Qdisc {
   readonly kind: QdiscKind = 'droptail';
   private readonly fifo = new FrameFifo();
@@ -69,10 +72,10 @@ export class DropTail implements Qdisc {
   }
 
   enqueue(item: QueuedFrame, now: number): { refused?: string } {
-    if (this.fifo.length >= this.limit) return { refused: 'queue full (drop-tail)' };
+    if (this.fifo.length >= this.limit) return REFUSED;
     item.enqueuedAt = now;
     this.fifo.push(item);
-    return {};
+    return ACCEPTED;
   }
 
   dequeue(_now: number): DequeueResult {

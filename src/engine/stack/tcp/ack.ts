@@ -11,6 +11,7 @@ import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 import type { TcpSocket } from './socket.ts';
 import type { Segment } from './types.ts';
 import { rackDetectLoss, rackOnDelivered } from './rack.ts';
+import { timestampsOf } from './input.ts';
 
 /** RFC 6675 DupThresh. */
 const DUP_THRESH = 3;
@@ -115,7 +116,7 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
   if (newlySacked > 0) s.tlpOutstanding = false;
   if (rttSample < 0 && advanced && s.tsOk) {
     // RFC 7323 §4: with timestamps, RTT comes from TSecr (1 ms resolution here).
-    const ts = seg.options.find((o) => o.kind === 'timestamps');
+    const ts = timestampsOf(seg);
     if (ts && ts.kind === 'timestamps' && ts.tsecr !== 0) rttSample = Math.max(0, s.tsval() - ts.tsecr) * 1e6;
   }
   if (rttSample >= 0 && (advanced || newlySacked > 0)) {

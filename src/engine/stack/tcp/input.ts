@@ -10,8 +10,19 @@ import { fastOpenResendSynAck, fastOpenSynAck } from './fastopen.ts';
 import { seqAdd, seqDiff, seqGt, seqInRange, seqLe, seqLt } from './seq.ts';
 import type { TcpSocket } from './socket.ts';
 import type { Segment } from './types.ts';
+import type { TcpOption } from '../../wire/tcp.ts';
 
 const has = (seg: Segment, f: number): boolean => (seg.flags & f) !== 0;
+
+/** The segment's Timestamps option (RFC 7323), if any. */
+export function timestampsOf(seg: Segment): Extract<TcpOption, { kind: 'timestamps' }> | undefined {
+  const opts = seg.options;
+  for (let i = 0; i < opts.length; i++) {
+    const o = opts[i]!;
+    if (o.kind === 'timestamps') return o;
+  }
+  return undefined;
+}
 
 export function segmentArrives(s: TcpSocket, seg: Segment, again = false): void {
   if (!again) {
@@ -26,7 +37,7 @@ export function segmentArrives(s: TcpSocket, seg: Segment, again = false): void 
 
   // First: sequence number acceptability (RFC 9293 §3.10.7.4, table of four cases).
   const wnd = Math.max(0, seqDiff(s.rcvAdvEdge, s.rcvNxt));
-  const ts = seg.options.find((o) => o.kind === 'timestamps');
+  const ts = timestampsOf(seg);
   // RFC 7323 §5.3 PAWS: a segment whose TSval is older than TS.Recent is a duplicate.
   if (s.tsOk && ts && ts.kind === 'timestamps' && !has(seg, TCP_FLAG.RST) && seqLt(ts.tsval, s.tsRecent)) {
     s.trace('tcp.drop', seqDiff(seg.seq, s.irs), 0, `${s.name} PAWS: old timestamp`);
@@ -126,7 +137,7 @@ function processTextAndFin(s: TcpSocket, seg: Segment): void {
   let immediate = false;
   let fin = has(seg, TCP_FLAG.FIN);
   const finSeq = seqAdd(seg.seq, seg.data.length);
-  if (seg.data.length > 0 && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(s.state)) {
+  if (seg.data.length > 0 && (s.state === 'ESTABLISHED' || s.state === 'FIN-WAIT-1' || s.state === 'FIN-WAIT-2')) {
     const r = receiveData(s, seg);
     immediate = r.immediate;
   } else if (seg.data.length > 0) {

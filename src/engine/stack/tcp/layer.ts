@@ -20,6 +20,7 @@ import { negotiate } from './input.ts';
 import { markLost, sendSyn, tcpOutput } from './output.ts';
 import { seqAdd } from './seq.ts';
 import { FastOpenHost, fastOpenAccept, fastOpenConnect, fastOpenListen } from './fastopen.ts';
+import { patternSum16 } from './sendbuf.ts';
 import type { Segment, TcpAddr, TcpSocketOptions } from './types.ts';
 
 export interface Listener {
@@ -141,7 +142,14 @@ export class TcpLayer {
   remove(s: TcpSocket): void {
     const k = tupleKey(s.local, s.localPort, s.remote, s.remotePort);
     if (this.sockets.get(k) === s) this.sockets.delete(k);
+    if (this.lastHit === s) this.lastHit = null;
   }
+
+  /**
+   * The IPv4 connection the last segment was demultiplexed to (always one still in `sockets`):
+   * a bulk flow's segments find it without formatting addresses into a key.
+   */
+  private lastHit: TcpSocket | null = null;
 
   armKeepalive(s: TcpSocket): void {
     const sched = this.node.world.sched;
@@ -163,7 +171,15 @@ export class TcpLayer {
   // ---- input ----------------------------------------------------------------------------
 
   input4(p: Ipv4Packet, _packet: Uint8Array, frame: Frame, iface: Interface | null): void {
-    this.input(tcpAddr(p.repr.src), tcpAddr(p.repr.dst), p.payload, { v: 4, src: p.repr.src, dst: p.repr.dst }, p.repr.ecn === 3, frame, iface);
+    const src = p.repr.src;
+    const dst = p.repr.dst;
+    const seg = p.payload;
+    const hit = this.lastHit;
+    if (hit !== null && seg.length >= 4 && hit.remote.addr === src && hit.local.addr === dst && hit.remotePort === ((seg[0]! << 8) | seg[1]!) && hit.localPort === ((seg[2]! << 8) | seg[3]!)) {
+      this.input(hit.remote, hit.local, seg, { v: 4, src, dst }, p.repr.ecn === 3, frame, iface, hit);
+      return;
+    }
+    this.input(tcpAddr(src), tcpAddr(dst), seg, { v: 4, src, dst }, p.repr.ecn === 3, frame, iface);
   }
 
   input6(p: Ipv6Packet, _packet: Uint8Array, frame: Frame, iface: Interface | null): void {
@@ -171,9 +187,17 @@ export class TcpLayer {
     this.input(tcpAddr(p.repr.src), tcpAddr(p.repr.dst), p.upper, { v: 6, src: p.repr.src, dst: p.repr.dst }, ecn, frame, iface);
   }
 
-  private input(src: TcpAddr, dst: TcpAddr, bytes: Uint8Array, pseudo: Parameters<typeof parseTcp>[1] & object, ce: boolean, frame: Frame, iface: Interface | null): void {
+  /** `known`: the connection the caller already matched to the segment's ports and addresses. */
+  private input(src: TcpAddr, dst: TcpAddr, bytes: Uint8Array, pseudo: Parameters<typeof parseTcp>[1] & object, ce: boolean, frame: Frame, iface: Interface | null, known?: TcpSocket): void {
     const w = this.node.world;
-    const parsed = parseTcp(bytes, pseudo);
+    // Bulk payload the sender took from its pattern: verify with the pattern's precomputed sum.
+    const fb = frame.bytes;
+    const tailLen = frame.tailLen ?? 0;
+    const tail =
+      tailLen > 0 && tailLen <= bytes.length && bytes.buffer === fb.buffer && bytes.byteOffset + bytes.length === fb.byteOffset + fb.length
+        ? { len: tailLen, sum: patternSum16(frame.tailOffset ?? 0, tailLen) }
+        : undefined;
+    const parsed = parseTcp(bytes, pseudo, tail);
     if (!parsed.ok || !parsed.value.checksumOk) {
       w.trace.emit(w.now, 'tcp.drop', this.node.id, iface?.id ?? -1, frame.uid, 0, 0, parsed.ok ? 'bad TCP checksum' : `malformed TCP: ${parsed.error.message}`);
       return;
@@ -191,8 +215,11 @@ export class TcpLayer {
       ce,
       frameUid: frame.uid,
     };
-    const s = this.sockets.get(tupleKey(dst, repr.dstPort, src, repr.srcPort));
-    if (s) return s.deliver(seg);
+    const s = known ?? this.sockets.get(tupleKey(dst, repr.dstPort, src, repr.srcPort));
+    if (s) {
+      if (!s.local.v6) this.lastHit = s;
+      return s.deliver(seg);
+    }
     const l = this.listeners.get(repr.dstPort);
     if (l) return this.listenInput(l, dst, repr.dstPort, src, repr.srcPort, seg);
     this.resetClosed(dst, repr.dstPort, src, repr.srcPort, seg, 'no socket (port closed)');

@@ -117,10 +117,7 @@ function emitRange(s: TcpSocket, t: TxSegment): void {
   if (t.fin) flags |= TCP_FLAG.FIN;
   // Like Linux: PSH on the segment that empties what the application has written so far.
   if (t.dataLen > 0 && seqAdd(t.seq, t.dataLen) === s.sendEndSeq) flags |= TCP_FLAG.PSH;
-  const off = s.offsetOf(t.seq);
-  const data = t.dataLen > 0 ? s.sendBuf.read(off, t.dataLen) : new Uint8Array(0);
-  const tail = t.dataLen > 0 && s.sendBuf.isSynthetic(off, t.dataLen) ? { len: t.dataLen, offset: off } : undefined;
-  s.emit(t.seq, flags, data, [], tail);
+  s.emit(t.seq, flags, t.dataLen, undefined, t.dataLen > 0 ? s.offsetOf(t.seq) : 0);
 }
 
 /** Sends one new segment if the windows, Nagle and SWS avoidance allow; false if nothing sent. */
@@ -223,15 +220,27 @@ function pace(s: TcpSocket, dataLen: number): void {
 export function armRto(s: TcpSocket, restart = true): void {
   const sched = s.node.world.sched;
   if (s.rtoTimer && !restart) return;
-  sched.cancel(s.rtoTimer);
+  // reschedule = cancel + schedule anew, without leaving a cancelled entry behind per ACK.
   if (s.sackOk && s.rtt.hasRtt && !s.inRecovery && !s.rtoRecovering && !s.tlpOutstanding && s.state !== 'SYN-SENT' && s.state !== 'SYN-RECEIVED') {
     const pto = 2 * s.rtt.srtt + (s.rtx.length === 1 ? 200e6 : 0);
     if (pto < s.rtt.rto) {
-      s.rtoTimer = sched.after(Math.max(Math.round(pto), 10e6), () => onProbeTimeout(s));
+      s.rtoTimer = sched.reschedule(s.rtoTimer, sched.now + Math.max(Math.round(pto), 10e6), probeTimerFired, s);
       return;
     }
   }
-  s.rtoTimer = sched.after(s.rtt.rto, () => onRto(s));
+  s.rtoTimer = sched.reschedule(s.rtoTimer, sched.now + s.rtt.rto, rtoTimerFired, s);
+}
+
+// Timer handlers taking the socket as their argument: re-arming on every ACK allocates no closure.
+function probeTimerFired(_now: number, s: TcpSocket): void {
+  onProbeTimeout(s);
+}
+function rtoTimerFired(_now: number, s: TcpSocket): void {
+  onRto(s);
+}
+function delAckTimerFired(_now: number, s: TcpSocket): void {
+  s.delAckTimer = null;
+  if (s.unackedSegments > 0) s.sendAck();
 }
 
 /** RFC 8985 §7.3: send one probe — new data if the windows allow, else the last segment again. */
@@ -342,9 +351,7 @@ export function scheduleAck(s: TcpSocket, immediate: boolean): void {
     return;
   }
   if (!s.delAckTimer) {
-    s.delAckTimer = s.node.world.sched.after(s.opts.delayedAckNs, () => {
-      s.delAckTimer = null;
-      if (s.unackedSegments > 0) s.sendAck();
-    });
+    const sched = s.node.world.sched;
+    s.delAckTimer = s.delAckEvent = sched.reschedule(s.delAckEvent, sched.now + s.opts.delayedAckNs, delAckTimerFired, s);
   }
 }

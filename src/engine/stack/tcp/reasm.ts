@@ -59,16 +59,14 @@ export class ReassemblyQueue {
     if (seqLe(b.end, rcvNxt)) return this.take(rcvNxt);
     const len = seqDiff(b.end, rcvNxt);
     const out = new Uint8Array(len);
-    const filled = new Uint8Array(len);
-    // Earlier parts were received first; fill each byte once (first arrival wins).
-    for (const p of b.parts) {
-      for (let i = 0; i < p.data.length; i++) {
-        const o = seqDiff(seqAdd(p.seq, i), rcvNxt);
-        if (o >= 0 && o < len && !filled[o]) {
-          out[o] = p.data[i]!;
-          filled[o] = 1;
-        }
-      }
+    // Earlier parts were received first; where parts overlap, the first arrival wins: copy the
+    // parts last to first so earlier ones overwrite later ones.
+    for (let k = b.parts.length - 1; k >= 0; k--) {
+      const p = b.parts[k]!;
+      const at = seqDiff(p.seq, rcvNxt);
+      const from = Math.max(0, -at);
+      const to = Math.min(p.data.length, len - at);
+      if (from < to) out.set(p.data.subarray(from, to), at + from);
     }
     return out;
   }

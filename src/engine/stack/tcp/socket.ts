@@ -7,15 +7,18 @@
  * (exact to 2^53), derived from SND.UNA so sequence wrap-around never confuses them.
  */
 import type { TcpOption, TcpRepr } from '../../wire/tcp.ts';
-import { TCP_FLAG, buildTcp } from '../../wire/tcp.ts';
-import { IPPROTO } from '../../wire/ipv4.ts';
+import { TCP_FLAG, buildTcp, emitTcpHeader, tcpHeaderLen } from '../../wire/tcp.ts';
+import { IPPROTO, IPV4_MIN_HEADER_LEN } from '../../wire/ipv4.ts';
+import { payloadSum } from '../../wire/checksum.ts';
+import type { PseudoHeader } from '../../wire/checksum.ts';
+import type { Send4 } from '../ipv4.ts';
 import type { EventHandle } from '../../sim/scheduler.ts';
 import type { IpNode } from '../host.ts';
 import type { CongestionControl } from './cc/types.ts';
 import { createCongestionControl } from './cc/index.ts';
 import { DeliveryRateEstimator } from './cc/rate-sample.ts';
 import { RttEstimator } from './rtt.ts';
-import { SendBuffer } from './sendbuf.ts';
+import { SendBuffer, patternSum16 } from './sendbuf.ts';
 import { ReassemblyQueue } from './reasm.ts';
 import { seqAdd, seqDiff, seqGt, seqLt } from './seq.ts';
 import type { Segment, TcpAddr, TcpError, TcpSocketOptions, TcpState, TxSegment } from './types.ts';
@@ -30,6 +33,9 @@ import type { FastOpenConn } from './fastopen.ts';
 import { fastOpenFirstWrite } from './fastopen.ts';
 
 const MAX_WINDOW_FIELD = 0xffff;
+/** NOP padding options carry nothing: shared by every segment (never modified). */
+const NOP: TcpOption = { kind: 'nop' };
+const NO_OPTIONS: readonly TcpOption[] = [];
 /** Linux picks a window-scale shift so the receive buffer fits (6 MB → 7). */
 function wscaleFor(buf: number): number {
   let s = 0;
@@ -109,6 +115,8 @@ export class TcpSocket {
   // --- timers
   rtoTimer: EventHandle | null = null;
   delAckTimer: EventHandle | null = null;
+  /** The last delayed-ACK event, kept after it is cancelled so the next one can reuse it (Scheduler.reschedule). */
+  delAckEvent: EventHandle | null = null;
   persistTimer: EventHandle | null = null;
   keepaliveTimer: EventHandle | null = null;
   timeWaitTimer: EventHandle | null = null;
@@ -185,10 +193,23 @@ export class TcpSocket {
   }
 
   private cachedName: string | undefined;
+  /** The IPv4 pseudo-header of every segment we send (fixed addresses). */
+  private pseudo4: PseudoHeader | undefined;
+  /** Scratch for `emit`: the header being sent (rewritten for every segment). */
+  private readonly txOptions: TcpOption[] = [];
+  private readonly txTimestamps = { kind: 'timestamps' as const, tsval: 0, tsecr: 0 };
+  private readonly txRepr: TcpRepr = { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, options: this.txOptions };
+  /** `name` interned in the trace's string table (most events carry it). */
+  private nameId = -1;
 
-  trace(kind: Parameters<IpNode['world']['trace']['emit']>[1], a = 0, b = 0, text = this.name, pkt = -1): void {
+  trace(kind: Parameters<IpNode['world']['trace']['emit']>[1], a = 0, b = 0, text?: string, pkt = -1): void {
     const w = this.node.world;
-    w.trace.emit(w.now, kind, this.node.id, -1, pkt, a, b, text);
+    if (text === undefined || text === this.cachedName) {
+      if (this.nameId < 0) this.nameId = w.trace.events.intern(this.name);
+      w.trace.emitInterned(w.now, kind, this.node.id, -1, pkt, a, b, this.nameId);
+    } else {
+      w.trace.emit(w.now, kind, this.node.id, -1, pkt, a, b, text);
+    }
   }
 
   setState(s: TcpState): void {
@@ -274,11 +295,17 @@ export class TcpSocket {
     return free;
   }
 
-  /** Builds and sends one segment. `seq` is the first sequence number it covers. */
-  emit(seq: number, flags: number, data: Uint8Array, extraOptions: TcpOption[] = [], tail?: PatternTail): void {
+  /**
+   * Builds and sends one segment. `seq` is the first sequence number it covers. `data` is the
+   * payload, or a length of send-buffer bytes starting at stream offset `dataOffset`, which are
+   * copied straight into the outgoing frame (pattern bytes with a precomputed checksum sum).
+   */
+  emit(seq: number, flags: number, data: Uint8Array | number, extraOptions: readonly TcpOption[] = NO_OPTIONS, dataOffset = 0): void {
     const node = this.node;
     const syn = (flags & TCP_FLAG.SYN) !== 0;
-    const options: TcpOption[] = [];
+    // Scratch records, consumed before this returns (the header is written from them at once).
+    const options = this.txOptions;
+    options.length = 0;
     if (syn) {
       // A SYN offers every option we support; a SYN-ACK only those the peer's SYN offered
       // (RFC 7323 §1.3, §3.2; RFC 2018 §2).
@@ -288,13 +315,18 @@ export class TcpSocket {
       if (this.opts.timestamps && (!reply || this.tsOk)) options.push({ kind: 'timestamps', tsval: this.tsval(), tsecr: reply ? this.tsRecent : 0 });
       if (this.opts.windowScaling && (!reply || this.peerWscaleOffered)) options.push({ kind: 'nop' }, { kind: 'wscale', shift: this.rcvWscale });
     } else {
-      if (this.tsOk) options.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsval: this.tsval(), tsecr: this.tsRecent });
-      if (this.sackOk && (flags & TCP_FLAG.ACK) !== 0) {
+      if (this.tsOk) {
+        const ts = this.txTimestamps;
+        ts.tsval = this.tsval();
+        ts.tsecr = this.tsRecent;
+        options.push(NOP, NOP, ts);
+      }
+      if (this.sackOk && (flags & TCP_FLAG.ACK) !== 0 && !this.ooo.empty) {
         const blocks = this.ooo.sackBlocks(this.tsOk ? 3 : 4);
-        if (blocks.length) options.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks });
+        if (blocks.length) options.push(NOP, NOP, { kind: 'sack', blocks });
       }
     }
-    options.push(...extraOptions);
+    for (const o of extraOptions) options.push(o);
     let window = 0;
     if ((flags & TCP_FLAG.RST) === 0) {
       const w = this.receiveWindow();
@@ -305,26 +337,57 @@ export class TcpSocket {
     let f = flags;
     const hasAck = (f & TCP_FLAG.ACK) !== 0;
     if (this.ecnOk && hasAck && this.ceToEcho && !syn) f |= TCP_FLAG.ECE;
-    if (this.ecnOk && data.length > 0 && this.cwrPending) {
+    const dataLen = typeof data === 'number' ? data : data.length;
+    if (this.ecnOk && dataLen > 0 && this.cwrPending) {
       f |= TCP_FLAG.CWR;
       this.cwrPending = false;
       this.trace('tcp.ecn', TCP_FLAG.CWR, 0, `${this.name} CWR sent`);
     }
-    const repr: TcpRepr = { srcPort: this.localPort, dstPort: this.remotePort, seq, ack: hasAck ? this.rcvNxt : 0, flags: f, window, urgent: 0, options };
+    const repr = this.txRepr;
+    repr.srcPort = this.localPort;
+    repr.dstPort = this.remotePort;
+    repr.seq = seq;
+    repr.ack = hasAck ? this.rcvNxt : 0;
+    repr.flags = f;
+    repr.window = window;
     // RFC 3168 §6.1.5: data segments (not SYNs, pure ACKs or retransmissions) carry ECT(0).
-    const ect = this.ecnOk && data.length > 0 ? 2 : 0;
-    const r = this.local.v6
-      ? node.ipv6.send({ dst: this.remote.addr as Uint8Array, src: this.local.addr as Uint8Array, protocol: IPPROTO.TCP, ...(tail ? { tail } : {}), build: (src) => buildTcp(repr, data, { v: 6, src, dst: this.remote.addr as Uint8Array }) })
-      : node.ipv4.send({ dst: this.remote.addr as number, src: this.local.addr as number, protocol: IPPROTO.TCP, ecn: ect, pmtudisc: 'want', ...(tail ? { tail } : {}), build: (src) => buildTcp(repr, data, { v: 4, src, dst: this.remote.addr as number }) });
+    const ect = this.ecnOk && dataLen > 0 ? 2 : 0;
+    let r: { ok: boolean; error?: string };
+    if (this.local.v6) {
+      const bytes = typeof data === 'number' ? this.sendBuf.read(dataOffset, dataLen) : data;
+      const tail = typeof data === 'number' && dataLen > 0 && this.sendBuf.isSynthetic(dataOffset, dataLen) ? { len: dataLen, offset: dataOffset } : undefined;
+      r = node.ipv6.send({ dst: this.remote.addr as Uint8Array, src: this.local.addr as Uint8Array, protocol: IPPROTO.TCP, ...(tail ? { tail } : {}), build: (src) => buildTcp(repr, bytes, { v: 6, src, dst: this.remote.addr as Uint8Array }) });
+    } else {
+      // The segment is written once, into the buffer of the frame that will carry it.
+      const src = this.local.addr as number;
+      const headerLen = tcpHeaderLen(repr);
+      const segment = node.world.frames.framedPacket(IPV4_MIN_HEADER_LEN + headerLen + dataLen, IPV4_MIN_HEADER_LEN);
+      let sum: number;
+      let tail: PatternTail | undefined;
+      if (typeof data !== 'number') {
+        segment.set(data, headerLen);
+        sum = payloadSum(data);
+      } else if (this.sendBuf.readInto(dataOffset, dataLen, segment, headerLen) && dataLen > 0) {
+        sum = patternSum16(dataOffset, dataLen);
+        tail = { len: dataLen, offset: dataOffset };
+      } else {
+        sum = payloadSum(segment.subarray(headerLen));
+      }
+      this.pseudo4 ??= { v: 4, src, dst: this.remote.addr as number };
+      emitTcpHeader(repr, dataLen, sum, this.pseudo4, segment);
+      const req: Send4 = { dst: this.remote.addr as number, src, protocol: IPPROTO.TCP, ecn: ect, pmtudisc: 'want', build: segment, inPlace: true };
+      if (tail) req.tail = tail;
+      r = node.ipv4.send(req);
+    }
     if (!r.ok) {
       this.trace('tcp.drop', seq, 0, `${this.name} send failed: ${r.error}`);
       return;
     }
     this.segsOut++;
     this.lastSnd = this.now;
-    if (data.length > 0) {
+    if (dataLen > 0) {
       this.dataSegsOut++;
-      this.bytesSent += data.length;
+      this.bytesSent += dataLen;
     }
     if (hasAck) {
       this.lastAckSent = this.rcvNxt;
@@ -332,7 +395,7 @@ export class TcpSocket {
       this.layer.node.world.sched.cancel(this.delAckTimer);
       this.delAckTimer = null;
     }
-    this.trace('tcp.tx', seqDiff(seq, this.iss), data.length);
+    this.trace('tcp.tx', seqDiff(seq, this.iss), dataLen);
   }
 
   /** RFC 7323 §4.1: TSval is a millisecond clock with a random per-connection offset. */
