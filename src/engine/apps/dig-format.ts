@@ -8,6 +8,7 @@
  *   line; with +nocomments, titles and blank lines go;
  * - +stats: Query time, SERVER, WHEN, MSG SIZE and a blank line; +short: RDATA only.
  */
+import { utcParts } from '../wire/utc.ts';
 import type { DnsMessage, DnsRecord, Edns, EdnsOption } from '../wire/dns/types.ts';
 import { EDNS_OPTION, formatEdnsOption } from '../wire/dns/edns.ts';
 import { formatQuestion, formatRData, formatRecord, opcodeName, rcodeName } from '../wire/dns/format.ts';
@@ -45,21 +46,11 @@ export function digGreeting(args: readonly string[], serversFound: number, short
 
 /** strftime("%a %b %d %H:%M:%S %Z %Y") in UTC for seconds since 1970 (no Date in the engine). */
 export function formatWhen(secs: number): string {
-  const days = Math.floor(secs / 86400);
-  const rem = secs - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const wd = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'][((days % 7) + 7) % 7]!;
-  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1]!;
+  const u = utcParts(secs);
+  const wd = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][u.weekday]!;
+  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][u.month - 1]!;
   const p2 = (n: number): string => String(n).padStart(2, '0');
-  return `${wd} ${mon} ${p2(d)} ${p2(Math.floor(rem / 3600))}:${p2(Math.floor((rem % 3600) / 60))}:${p2(rem % 60)} UTC ${y}`;
+  return `${wd} ${mon} ${p2(u.day)} ${p2(u.hour)}:${p2(u.minute)}:${p2(u.second)} UTC ${u.year}`;
 }
 
 function flagsText(m: DnsMessage): string {

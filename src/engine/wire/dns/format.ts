@@ -11,6 +11,7 @@
  * - unknown types and classes as TYPEnnn / CLASSnnn with `\# len hex` RDATA (RFC 3597 §5);
  *   a few types kept as raw RDATA still print in their own syntax (rdata-extra.ts).
  */
+import { utcParts } from '../utc.ts';
 import type { DnsQuestion, DnsRecord, RData } from './types.ts';
 import { escapeCharString, quoteCharString, toBase32Hex, toBase64, toHexUpper } from './encoding.ts';
 import { formatSvcParam } from './svcb.ts';
@@ -89,20 +90,9 @@ function chunks(s: string): string {
 
 /** YYYYMMDDHHmmSS (UTC) for seconds since 1970 (RFC 4034 §3.2); no Date in the engine. */
 export function formatDnssecTime(secs: number): string {
-  const days = Math.floor(secs / 86400);
-  const rem = secs - days * 86400;
-  // Civil-from-days (H. Hinnant), proleptic Gregorian.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const u = utcParts(secs);
   const p2 = (n: number): string => String(n).padStart(2, '0');
-  return `${String(y).padStart(4, '0')}${p2(m)}${p2(d)}${p2(Math.floor(rem / 3600))}${p2(Math.floor((rem % 3600) / 60))}${p2(rem % 60)}`;
+  return `${String(u.year).padStart(4, '0')}${p2(u.month)}${p2(u.day)}${p2(u.hour)}${p2(u.minute)}${p2(u.second)}`;
 }
 
 function typeList(types: readonly number[]): string {
