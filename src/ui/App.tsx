@@ -11,6 +11,7 @@ import type { ViewId } from './lab/store.ts';
 import { decodeState, encodeState } from './lab/url-state.ts';
 import type { SharedState } from './lab/url-state.ts';
 import { TransportBar } from './components/TransportBar.tsx';
+import { downloadBlob } from './components/download.ts';
 import { VIEW_TITLES } from './components/views.ts';
 import { StatusBanner, ViewGrid } from './components/ViewGrid.tsx';
 import type { ScenarioInfo } from '../worker/protocol.ts';
@@ -39,12 +40,7 @@ function initialState(): Partial<SharedState> {
 }
 
 function download(name: string, data: BlobPart, type: string): void {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(new Blob([data], { type }), name);
 }
 
 function isTyping(target: EventTarget | null): boolean {
