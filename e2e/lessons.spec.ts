@@ -213,3 +213,59 @@ test('hints come one at a time, progress exports as a file, and a reset starts o
   await expect(panel(page).getByText(/Imported progress for 1 lesson/)).toBeVisible();
   await expect(panel(page).locator('.ss-hints li')).toHaveCount(first.task.hints.length);
 });
+
+test('a lesson with a script tag in its Markdown renders it inert (author preview)', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  const lesson = [
+    '---',
+    'id: hostile',
+    'title: A hostile lesson',
+    'summary: Tries to run code in the page.',
+    'level: beginner',
+    'minutes: 1',
+    'prerequisites: []',
+    'topics: [security]',
+    'scenario: lan',
+    'host: alice',
+    '---',
+    '',
+    'Intro <script>window.__pwned = 1; alert(1)</script> and <img src="x" onerror="window.__pwned = 2"> and [a link](javascript:window.__pwned=3).',
+    '',
+    ...[1, 2, 3].flatMap((n) => [
+      `## Step ${n} <b onmouseover="window.__pwned = 4">bold</b>`,
+      '',
+      'Prose <iframe src="javascript:window.__pwned=5"></iframe>',
+      '',
+      '```task',
+      'kind: question',
+      'prompt: How many bytes are in an IPv4 header without options?',
+      'answer: { number: 20 }',
+      'solution: 20',
+      'wrong: [21]',
+      'hints: ["RFC 791"]',
+      '```',
+      '',
+    ]),
+  ].join('\n');
+  await page.goto('/#lessons');
+  await page.getByLabel('Preview a lesson file').setInputFiles({ name: 'lesson.md', mimeType: 'text/markdown', buffer: Buffer.from(lesson) });
+  await expect(page).toHaveURL(/#lesson=preview%3Ahostile|#lesson=preview:hostile/);
+  const prose = page.locator('.ss-prose').first();
+  await expect(prose).toContainText('<script>window.__pwned = 1; alert(1)</script>');
+  await expect(page.locator('.ss-prose script, .ss-prose iframe, .ss-prose img[onerror], .ss-prose [onmouseover]')).toHaveCount(0);
+  await expect(page.locator('.ss-prose a[href^="javascript:"]')).toHaveCount(0);
+  await page.mouse.move(300, 300);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(errors).toEqual([]);
+});
+
+test('a broken lesson file is refused in the preview with file, line and field', async ({ page }) => {
+  await page.goto('/#lessons');
+  await page.getByLabel('Preview a lesson file').setInputFiles({ name: 'lesson.md', mimeType: 'text/markdown', buffer: Buffer.from('---\nid: x\ntitle: X\n---\n\n## Step\n\n```task\nkind: teleport\n```\n') });
+  await expect(page.getByRole('alert')).toContainText(/lesson\.md:\d+: /);
+});

@@ -3,6 +3,7 @@
  * prerequisites and the learner's progress, in teaching order (prerequisites first).
  */
 import { useEffect, useState } from 'react';
+import { storePreview } from './preview.ts';
 import type { Lesson } from '../../lessons/index.ts';
 import { loadCatalogue } from './catalog.ts';
 import type { Catalogue as CatalogueData } from './catalog.ts';
@@ -50,6 +51,7 @@ export function Catalogue() {
         </p>
         <div className="ss-catalogue-tools">
           <ProgressFile onImported={() => setProgress(loadAllProgress())} />
+          <PreviewFile />
         </div>
         {failed && <p role="alert">The lessons could not be loaded: {failed}</p>}
         {!data && !failed && <p role="status">Loading lessons…</p>}
@@ -110,6 +112,42 @@ export function Catalogue() {
           </ol>
         )}
       </main>
+    </div>
+  );
+}
+
+/** Authors: open a lesson.md from disk and play it (checked like `npm run lessons:check`). */
+function PreviewFile() {
+  const [errors, setErrors] = useState<string[]>([]);
+  async function open(file: File) {
+    const r = storePreview(file.name, await file.text());
+    if ('errors' in r) setErrors(r.errors);
+    else {
+      setErrors([]);
+      window.location.hash = `lesson=${encodeURIComponent(r.id)}`;
+    }
+  }
+  return (
+    <div className="ss-preview-file">
+      <label>
+        Preview a lesson file{' '}
+        <input
+          type="file"
+          accept=".md,text/markdown,text/plain"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void open(f);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      {errors.length > 0 && (
+        <ul role="alert" className="ss-preview-errors">
+          {errors.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

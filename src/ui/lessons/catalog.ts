@@ -5,6 +5,7 @@
  */
 import { orderLessons, parseLesson, validateLessons, formatLessonError } from '../../lessons/index.ts';
 import type { Lesson } from '../../lessons/index.ts';
+import { previewLesson } from './preview.ts';
 
 // '@lessons' is lessons/ (vite.config.ts; STACKSCOPE_LESSONS=dir builds another folder).
 const SOURCES = import.meta.glob<string>('@lessons/*/lesson.md', { query: '?raw', import: 'default' });
@@ -41,6 +42,8 @@ export function loadCatalogue(): Promise<Catalogue> {
 }
 
 export async function findLesson(id: string): Promise<Lesson | null> {
+  const preview = previewLesson(id);
+  if (preview) return preview;
   const c = await loadCatalogue();
   return c.lessons.find((l) => l.meta.id === id) ?? null;
 }

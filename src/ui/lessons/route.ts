@@ -9,7 +9,7 @@ export function lessonRoute(hash: string): LessonRoute | null {
   const h = hash.replace(/^#/, '');
   if (h === 'lessons' || h.startsWith('lessons&')) return { kind: 'catalogue' };
   const id = new URLSearchParams(h).get('lesson');
-  if (id !== null) return /^[a-z0-9][a-z0-9-]{0,99}$/.test(id) ? { kind: 'lesson', id } : { kind: 'catalogue' };
+  if (id !== null) return /^(preview:)?[a-z0-9][a-z0-9-]{0,99}$/.test(id) ? { kind: 'lesson', id } : { kind: 'catalogue' };
   return null;
 }
 
