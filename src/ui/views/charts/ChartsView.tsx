@@ -256,9 +256,13 @@ function ChartPanel({ spec, domain, cursorNs, cursorEvents, showFuture, width, c
 
   const plotW = Math.max(10, width - MARGIN.left - MARGIN.right);
   // The drawn model does not depend on the cursor: it changes when the data, domain or size do.
-  const model = useMemo(() => {
+  // Each chart rebuilds it (and redraws) in its own task, after the render that asked for it, so
+  // five charts updating together never hold the main thread as one long task.
+  const [model, setModel] = useState<ChartModel | null>(null);
+  useEffect(() => {
     void traceVersion;
-    return chartModel({ series: spec.series, markers: spec.markers, limit: spec.limit, domain, width: plotW });
+    const id = setTimeout(() => setModel(chartModel({ series: spec.series, markers: spec.markers, limit: spec.limit, domain, width: plotW })));
+    return () => clearTimeout(id);
   }, [spec, domain, plotW, traceVersion]);
   const sum = useMemo(() => cursorSummary(spec.series, spec.markers, cursorEvents), [spec, cursorEvents]);
 
@@ -266,7 +270,7 @@ function ChartPanel({ spec, domain, cursorNs, cursorEvents, showFuture, width, c
   cursorRef.current = { cursorNs, showFuture };
   useEffect(() => {
     const svg = svgRef.current;
-    if (!svg) return;
+    if (!svg || !model) return;
     const c = cursorRef.current;
     handle.current = renderChart({ svg, width, height: CHART_HEIGHT, model, title: spec.title, yLabel: spec.yLabel, colours, cursorNs: c.cursorNs, showFuture: c.showFuture });
   }, [model, width, colours, spec.title, spec.yLabel]);
@@ -307,7 +311,7 @@ function ChartPanel({ spec, domain, cursorNs, cursorEvents, showFuture, width, c
     }
   };
 
-  const summary = summarise(spec, model, sum, cursorNs);
+  const summary = model ? summarise(spec, model, sum, cursorNs) : '';
 
   return (
     <figure className="ss-charts-panel">
@@ -337,7 +341,7 @@ function ChartPanel({ spec, domain, cursorNs, cursorEvents, showFuture, width, c
       >
       </svg>
       <p id={summaryId} className="ss-charts-summary">
-        {model.empty ? 'No data yet.' : summary}
+        {!model || model.empty ? 'No data yet.' : summary}
         <span className="ss-charts-hint"> Click the chart, or focus it and use the arrow keys, to move the time cursor.</span>
       </p>
       {exportError && (
