@@ -3,14 +3,13 @@
  * (minimal = play/pause + scrubber + time; full = the app's transport bar; none = nothing,
  * the host page drives it). Used by the iframe page and inside the custom element's shadow root.
  */
-import { Suspense, useId } from 'react';
+import { Suspense } from 'react';
 import type { ReactNode } from 'react';
 import type { LabController } from '../ui/lab/controller.ts';
 import { LabContext, useLab } from '../ui/lab/context.ts';
-import { TransportBar } from '../ui/components/TransportBar.tsx';
+import { PlayButton, Scrubber, TransportBar } from '../ui/components/TransportBar.tsx';
 import { VIEW_TITLES, viewComponent } from '../ui/components/views.ts';
 import { formatTime } from '../ui/components/format.ts';
-import { PauseIcon, PlayIcon } from '../ui/components/icons.tsx';
 import type { Controls } from './options.ts';
 
 export interface EmbedViewProps {
@@ -110,36 +109,11 @@ function Grid() {
 
 /** Play/pause, a scrubber and the time: all a reader of a documentation page needs. */
 export function MinimalControls({ lab }: { lab: LabController }) {
-  const playing = useLab((s) => s.playing);
   const cursorNs = useLab((s) => s.cursorNs);
-  const headNs = useLab((s) => s.headNs);
-  const stop = useLab((s) => s.run?.stopTimeNs ?? 0);
-  const ready = useLab((s) => s.status === 'ready');
-  const scrubId = useId();
-  const end = Math.max(headNs, stop);
   return (
     <div className="ss-embed-controls" role="toolbar" aria-label="Timeline">
-      <button type="button" className="ss-play" onClick={() => lab.toggle()} disabled={!ready} aria-label={playing ? 'Pause' : 'Play'}>
-        {playing ? <PauseIcon /> : <PlayIcon />}
-      </button>
-      <label htmlFor={scrubId} className="visually-hidden">
-        Time
-      </label>
-      <input
-        id={scrubId}
-        className="ss-scrub"
-        type="range"
-        min={0}
-        max={Math.max(1, end)}
-        step={Math.max(1, Math.round(end / 2000))}
-        value={Math.min(cursorNs, end)}
-        disabled={!ready}
-        aria-valuetext={formatTime(cursorNs)}
-        onChange={(e) => {
-          lab.pause();
-          void lab.seek(Number(e.target.value));
-        }}
-      />
+      <PlayButton lab={lab} />
+      <Scrubber lab={lab} />
       <output className="ss-time" aria-live="off">
         {formatTime(cursorNs)}
       </output>

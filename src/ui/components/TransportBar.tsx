@@ -11,7 +11,6 @@ import { formatSpeed, formatTime } from './format.ts';
 import { PauseIcon, PlayIcon, StepBackIcon, StepForwardIcon } from './icons.tsx';
 
 export function TransportBar({ lab }: { lab: LabController }) {
-  const playing = useLab((s) => s.playing);
   const cursorNs = useLab((s) => s.cursorNs);
   const cursorEvents = useLab((s) => s.cursorEvents);
   const headNs = useLab((s) => s.headNs);
@@ -20,7 +19,6 @@ export function TransportBar({ lab }: { lab: LabController }) {
   const ready = useLab((s) => s.status === 'ready');
   useLab((s) => s.traceVersion);
   const setState = useLab((s) => s.set);
-  const scrubId = useId();
   const end = Math.max(headNs, stop);
   const total = lab.trace.length;
 
@@ -29,30 +27,11 @@ export function TransportBar({ lab }: { lab: LabController }) {
       <button type="button" onClick={() => lab.stepBack()} disabled={!ready || cursorEvents === 0} aria-label="Step one event back" title="Step back (←)">
         <StepBackIcon />
       </button>
-      <button type="button" className="ss-play" onClick={() => lab.toggle()} disabled={!ready} aria-label={playing ? 'Pause' : 'Play'} title="Play/pause (Space)">
-        {playing ? <PauseIcon /> : <PlayIcon />}
-      </button>
+      <PlayButton lab={lab} />
       <button type="button" onClick={() => void lab.stepForward()} disabled={!ready} aria-label="Step one event forward" title="Step forward (→)">
         <StepForwardIcon />
       </button>
-      <label htmlFor={scrubId} className="visually-hidden">
-        Time
-      </label>
-      <input
-        id={scrubId}
-        className="ss-scrub"
-        type="range"
-        min={0}
-        max={Math.max(1, end)}
-        step={Math.max(1, Math.round(end / 2000))}
-        value={Math.min(cursorNs, end)}
-        disabled={!ready}
-        aria-valuetext={formatTime(cursorNs)}
-        onChange={(e) => {
-          lab.pause();
-          void lab.seek(Number(e.target.value));
-        }}
-      />
+      <Scrubber lab={lab} />
       <output className="ss-time" aria-live="off">
         {formatTime(cursorNs)} <span className="ss-muted">/ {formatTime(end)}</span>
         <span className="ss-muted ss-event-count">
@@ -71,5 +50,48 @@ export function TransportBar({ lab }: { lab: LabController }) {
         </select>
       </label>
     </div>
+  );
+}
+
+/** Play/pause for a lab (the full transport bar and the embed's minimal controls). */
+export function PlayButton({ lab }: { lab: LabController }) {
+  const playing = useLab((s) => s.playing);
+  const ready = useLab((s) => s.status === 'ready');
+  return (
+    <button type="button" className="ss-play" onClick={() => lab.toggle()} disabled={!ready} aria-label={playing ? 'Pause' : 'Play'} title="Play/pause (Space)">
+      {playing ? <PauseIcon /> : <PlayIcon />}
+    </button>
+  );
+}
+
+/** The time scrubber: dragging pauses and seeks (simulating ahead when needed). */
+export function Scrubber({ lab }: { lab: LabController }) {
+  const cursorNs = useLab((s) => s.cursorNs);
+  const headNs = useLab((s) => s.headNs);
+  const stop = useLab((s) => s.run?.stopTimeNs ?? 0);
+  const ready = useLab((s) => s.status === 'ready');
+  const scrubId = useId();
+  const end = Math.max(headNs, stop);
+  return (
+    <>
+      <label htmlFor={scrubId} className="visually-hidden">
+        Time
+      </label>
+      <input
+        id={scrubId}
+        className="ss-scrub"
+        type="range"
+        min={0}
+        max={Math.max(1, end)}
+        step={Math.max(1, Math.round(end / 2000))}
+        value={Math.min(cursorNs, end)}
+        disabled={!ready}
+        aria-valuetext={formatTime(cursorNs)}
+        onChange={(e) => {
+          lab.pause();
+          void lab.seek(Number(e.target.value));
+        }}
+      />
+    </>
   );
 }
