@@ -3,12 +3,12 @@
  * (minimal = play/pause + scrubber + time; full = the app's transport bar; none = nothing,
  * the host page drives it). Used by the iframe page and inside the custom element's shadow root.
  */
-import { Suspense } from 'react';
 import type { ReactNode } from 'react';
 import type { LabController } from '../ui/lab/controller.ts';
 import { LabContext, useLab } from '../ui/lab/context.ts';
 import { PlayButton, Scrubber, TransportBar } from '../ui/components/TransportBar.tsx';
-import { VIEW_TITLES, viewComponent } from '../ui/components/views.ts';
+import { VIEW_TITLES } from '../ui/components/views.ts';
+import { ViewBody } from '../ui/components/ViewGrid.tsx';
 import { formatTime } from '../ui/components/format.ts';
 import type { Controls } from './options.ts';
 
@@ -88,18 +88,9 @@ function Grid() {
   return (
     <div className="ss-embed-grid" data-views={views.length} role="group" aria-label={title ? `Stackscope: ${title}` : 'Stackscope'}>
       {views.map((id) => {
-        const View = viewComponent(id);
         return (
           <section key={id} className={`ss-panel ss-embed-panel ss-panel-${id}`} aria-label={VIEW_TITLES[id]}>
-            <div className="ss-panel-body">
-              {View ? (
-                <Suspense fallback={<p className="ss-muted">Loading {VIEW_TITLES[id]}…</p>}>
-                  <View />
-                </Suspense>
-              ) : (
-                <p className="ss-muted">This view is not available in this build.</p>
-              )}
-            </div>
+            <ViewBody id={id} />
           </section>
         );
       })}

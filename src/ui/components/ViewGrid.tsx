@@ -6,6 +6,7 @@ import { Suspense } from 'react';
 import type { LabController } from '../lab/controller.ts';
 import { useLab } from '../lab/context.ts';
 import { VIEW_TITLES, viewComponent } from './views.ts';
+import type { ViewId } from '../lab/store.ts';
 
 export function StatusBanner({ lab }: { lab: LabController }) {
   const status = useLab((s) => s.status);
@@ -46,7 +47,6 @@ export function ViewGrid() {
     <main className="ss-grid" aria-busy={busy}>
       {views.length === 0 && <p className="ss-muted">No views open: choose some from the Views menu.</p>}
       {views.map((id) => {
-        const View = viewComponent(id);
         return (
           <section key={id} className={`ss-panel ss-panel-${id}`} aria-labelledby={`ss-panel-title-${id}`}>
             <header className="ss-panel-header">
@@ -55,18 +55,26 @@ export function ViewGrid() {
                 ×
               </button>
             </header>
-            <div className="ss-panel-body">
-              {View ? (
-                <Suspense fallback={<p className="ss-muted">Loading {VIEW_TITLES[id]}…</p>}>
-                  <View />
-                </Suspense>
-              ) : (
-                <p className="ss-muted">This view is not available in this build.</p>
-              )}
-            </div>
+            <ViewBody id={id} />
           </section>
         );
       })}
     </main>
+  );
+}
+
+/** One view's panel body: the lazily loaded view, a loading line meanwhile (also used by the embed). */
+export function ViewBody({ id }: { id: ViewId }) {
+  const View = viewComponent(id);
+  return (
+    <div className="ss-panel-body">
+      {View ? (
+        <Suspense fallback={<p className="ss-muted">Loading {VIEW_TITLES[id]}…</p>}>
+          <View />
+        </Suspense>
+      ) : (
+        <p className="ss-muted">This view is not available in this build.</p>
+      )}
+    </div>
   );
 }
