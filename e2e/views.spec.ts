@@ -203,3 +203,31 @@ test('first minute: traceroute hop by hop, rewind, and inspect a TTL-exceeded pa
   await expect(page.getByRole('tree', { name: 'Packet fields' })).toContainText(/Time.to.live exceeded|Time Exceeded/i);
   await expect(page.getByRole('grid', { name: 'Packet bytes' }).locator('[data-offset="34"]')).toHaveAccessibleName('offset 34: 0x0b');
 });
+
+test('watch a bulk transfer’s congestion window, click the chart to rewind, and export it as SVG', async ({ page }) => {
+  await page.goto('/#s=tcp-bulk&seed=1&t=0&v=charts');
+  await ready(page);
+  await page.evaluate(() => (window as unknown as { stackscope: Lab }).stackscope.seek(3e9));
+  const cwnd = page.getByRole('img', { name: 'cwnd chart' });
+  // The cwnd line is drawn from the trace: a path with many segments (slow start, then a sawtooth).
+  await expect
+    .poll(async () => (await cwnd.locator('path[stroke-width="1.75"]').first().getAttribute('d'))?.split(/[HVL]/).length ?? 0, { timeout: 15_000 })
+    .toBeGreaterThan(50);
+  await expect(page.locator('.ss-charts-summary').first()).toContainText(/At 3\.0+ s: cwnd \d/);
+  // Clicking a quarter of the way along the plot moves the time cursor there, for every view.
+  const box = (await cwnd.boundingBox())!;
+  await cwnd.click({ position: { x: 56 + (box.width - 56 - 14) / 4, y: box.height / 2 } });
+  const cursor = await page.evaluate(() => (window as unknown as { stackscope: Lab }).stackscope.store.getState().cursorNs);
+  expect(cursor).toBeGreaterThan(0.3e9);
+  expect(cursor).toBeLessThan(2.5e9);
+  await expect(page.locator('.ss-charts-summary').first()).not.toContainText('At 3.0');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export cwnd chart as SVG' }).click();
+  const d = await download;
+  expect(d.suggestedFilename()).toBe('tcp-bulk-cwnd.svg');
+  const svg = await (await import('node:fs/promises')).readFile((await d.path())!, 'utf8');
+  expect(svg).toMatch(/^<\?xml/);
+  expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+  expect(svg).toContain('Congestion window and slow-start threshold');
+  expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+[HV]/);
+});

@@ -1,7 +1,7 @@
 /**
  * Charts: for a TCP flow, cwnd/ssthresh (with retransmissions), RTT, bytes in flight and
  * throughput; for a link, queue length per direction (with drops). All follow the time cursor
- * (history drawn, the future hidden or greyed); clicking a chart or using the arrow keys on it
+ * (history drawn, the future hidden or faded); clicking a chart or using the arrow keys on it
  * moves the cursor. Lazy-loaded: d3 is imported only in this folder.
  */
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -11,12 +11,13 @@ import { useLab, useTrace } from '../../lab/context.ts';
 import { ConnectionList, peerConnection } from '../events/flows.ts';
 import { formatDuration, formatTime } from '../events/format.ts';
 import { FlowExtractor, LinkActivity, LinkExtractor } from './series.ts';
-import type { ChartModel, CursorSummary } from './model.ts';
+import type { CursorSummary } from './model.ts';
 import { chartModel, cursorSummary, domainEnd, formatSi, timeAtX } from './model.ts';
 import type { ChartSpec, WindowUnits } from './specs.ts';
 import { cwndChart, inflightChart, queueChart, rttChart, throughputChart } from './specs.ts';
 import type { ChartColours, ChartHandle } from './render.ts';
-import { MARGIN, renderChart } from './render.ts';
+import { MARGIN, createChart } from './render.ts';
+import { cancelTask, scheduleTask } from '../../lab/tasks.ts';
 import { exportPng, exportSvg } from './export.ts';
 import './charts.css';
 
@@ -124,7 +125,6 @@ export default function ChartsView() {
         border: cssVar(el, '--ss-border', '#c8c8c8'),
         bg: cssVar(el, '--ss-panel', '#ffffff'),
         cursor: cssVar(el, '--ss-accent', '#0072b2'),
-        future: cssVar(el, '--ss-muted', '#999999'),
       };
       setColours((prev) => (prev && JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
     };
@@ -189,7 +189,7 @@ export default function ChartsView() {
         </fieldset>
         <label className="ss-charts-check">
           <input type="checkbox" checked={showFuture} onChange={(e) => setShowFuture(e.target.checked)} />
-          <span>Show the future greyed</span>
+          <span>Show the future faded</span>
         </label>
       </div>
       {flow && peer === null && fs && fs.received.length === 0 && (
@@ -237,14 +237,14 @@ interface PanelProps {
   fileStem: string;
 }
 
-function summarise(spec: ChartSpec, model: ChartModel, sum: CursorSummary, cursorNs: number): string {
+function summarise(spec: ChartSpec, sum: CursorSummary, cursorNs: number): string {
   const parts = sum.latest.map((l) => {
     if (!Number.isFinite(l.value)) return `${l.label}: none yet`;
     if (spec.yLabel === 'ms') return `${l.label} ${formatDuration(l.value * 1e6)}`;
     return `${l.label} ${formatSi(l.value)} ${spec.yLabel}`;
   });
   for (const c of sum.counts) if (c.count) parts.push(`${c.label}: ${c.count}`);
-  if (model.limit) parts.push(`${model.limit.label}`);
+  if (spec.limit) parts.push(spec.limit.label);
   return `At ${formatTime(cursorNs)} s: ${parts.join('; ')}.`;
 }
 
@@ -255,26 +255,28 @@ function ChartPanel({ spec, domain, cursorNs, cursorEvents, showFuture, width, c
   const [exportError, setExportError] = useState<string | null>(null);
 
   const plotW = Math.max(10, width - MARGIN.left - MARGIN.right);
-  // The drawn model does not depend on the cursor: it changes when the data, domain or size do.
-  // Each chart rebuilds it (and redraws) in its own task, after the render that asked for it, so
-  // five charts updating together never hold the main thread as one long task.
-  const [model, setModel] = useState<ChartModel | null>(null);
-  useEffect(() => {
-    void traceVersion;
-    const id = setTimeout(() => setModel(chartModel({ series: spec.series, markers: spec.markers, limit: spec.limit, domain, width: plotW })));
-    return () => clearTimeout(id);
-  }, [spec, domain, plotW, traceVersion]);
-  const sum = useMemo(() => cursorSummary(spec.series, spec.markers, cursorEvents), [spec, cursorEvents]);
-
   const cursorRef = useRef({ cursorNs, showFuture });
   cursorRef.current = { cursorNs, showFuture };
+  useLayoutEffect(() => {
+    if (svgRef.current) handle.current = createChart(svgRef.current);
+  }, []);
+  // The drawn model does not depend on the cursor: it changes when the data, domain or size do.
+  // Building it and bringing the SVG up to date is one job in a task of its own, outside React's
+  // render (lab/tasks.ts), so charts updating together never hold the main thread as one task.
   useEffect(() => {
-    const svg = svgRef.current;
-    if (!svg || !model) return;
-    const c = cursorRef.current;
-    handle.current = renderChart({ svg, width, height: CHART_HEIGHT, model, title: spec.title, yLabel: spec.yLabel, colours, cursorNs: c.cursorNs, showFuture: c.showFuture });
-  }, [model, width, colours, spec.title, spec.yLabel]);
-  // Moving the cursor only moves the clip edge and the cursor line.
+    void traceVersion;
+    const key = handle;
+    scheduleTask(key, () => {
+      const model = chartModel({ series: spec.series, markers: spec.markers, limit: spec.limit, domain, width: plotW });
+      const c = cursorRef.current;
+      handle.current?.update({ width, height: CHART_HEIGHT, model, title: spec.title, yLabel: spec.yLabel, colours, cursorNs: c.cursorNs, showFuture: c.showFuture });
+    });
+    return () => cancelTask(key);
+  }, [spec, domain, plotW, width, colours, traceVersion]);
+  const sum = useMemo(() => cursorSummary(spec.series, spec.markers, cursorEvents), [spec, cursorEvents]);
+  const empty = spec.series.every((s) => s.data.length === 0);
+
+  // Moving the cursor only moves the veil over the future and the cursor line.
   useEffect(() => {
     handle.current?.setCursor(cursorNs, showFuture);
   }, [cursorNs, showFuture]);
@@ -311,7 +313,7 @@ function ChartPanel({ spec, domain, cursorNs, cursorEvents, showFuture, width, c
     }
   };
 
-  const summary = model ? summarise(spec, model, sum, cursorNs) : '';
+  const summary = summarise(spec, sum, cursorNs);
 
   return (
     <figure className="ss-charts-panel">
@@ -341,7 +343,7 @@ function ChartPanel({ spec, domain, cursorNs, cursorEvents, showFuture, width, c
       >
       </svg>
       <p id={summaryId} className="ss-charts-summary">
-        {!model || model.empty ? 'No data yet.' : summary}
+        {empty ? 'No data yet.' : summary}
         <span className="ss-charts-hint"> Click the chart, or focus it and use the arrow keys, to move the time cursor.</span>
       </p>
       {exportError && (

@@ -96,7 +96,7 @@ export interface DrawMarkers {
 
 /**
  * What a chart draws, over its whole time domain. It does not depend on the time cursor: the
- * renderer clips it at the cursor (history in colour; the future hidden or greyed), so moving
+ * renderer veils the part after the cursor (the future hidden or faded), so moving
  * the cursor costs a few attribute updates, not a redraw.
  */
 export interface ChartModel {

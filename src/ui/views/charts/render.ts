@@ -1,18 +1,20 @@
 /**
- * The chart renderer (d3 → SVG): draws a ChartModel exactly as given, taking one config object.
- * The data is drawn twice, in colour clipped to the history (left of the cursor) and greyed
- * clipped to the future; moving the cursor only moves the clip edge and the cursor line
- * (`setCursor`), so playback does not redraw paths. Everything uses explicit attributes (no
+ * The chart renderer (d3 → SVG). A chart's SVG skeleton (axes, series paths, markers, legend,
+ * cursor) is built once; each update rewrites only what changed: the series' path data (short,
+ * pixel-rounded, from paths.ts), the axes when the domain or scale moved, the legend when its
+ * entries did. The data is drawn once; the future (right of the time cursor) is covered by a
+ * panel in the background colour, opaque (hidden) or translucent (faded), so moving the cursor
+ * costs a few attribute updates, not a redraw. Everything uses explicit attributes (no
  * stylesheet), so an exported SVG or PNG looks like the screen.
  */
 import { scaleLinear } from 'd3-scale';
 import type { ScaleLinear } from 'd3-scale';
-import { line, curveStepAfter, curveLinear } from 'd3-shape';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { select } from 'd3-selection';
 import type { Selection } from 'd3-selection';
-import type { ChartModel, DrawMarkers, DrawSeries, Pt } from './model.ts';
+import type { ChartModel } from './model.ts';
 import { formatSi } from './model.ts';
+import { markerPath, seriesPath } from './paths.ts';
 
 export interface ChartColours {
   readonly fg: string;
@@ -20,12 +22,9 @@ export interface ChartColours {
   readonly border: string;
   readonly bg: string;
   readonly cursor: string;
-  /** Colour of the greyed future. */
-  readonly future: string;
 }
 
 export interface RenderConfig {
-  readonly svg: SVGSVGElement;
   readonly width: number;
   readonly height: number;
   readonly model: ChartModel;
@@ -33,20 +32,24 @@ export interface RenderConfig {
   readonly yLabel: string;
   readonly colours: ChartColours;
   readonly cursorNs: number;
-  /** Draw the part after the cursor greyed (true) or hide it (false). */
+  /** Draw the part after the cursor faded (true) or hide it (false). */
   readonly showFuture: boolean;
   readonly fontFamily?: string;
 }
 
 export const MARGIN = { top: 40, right: 14, bottom: 24, left: 56 } as const;
 
+/** Opacity of the background-coloured panel over the future when it is shown faded. */
+export const FUTURE_VEIL = 0.6;
+
 export interface ChartHandle {
-  readonly x: ScaleLinear<number, number>;
-  readonly y: ScaleLinear<number, number>;
-  /** Plot area in SVG coordinates. */
-  readonly plot: { left: number; top: number; width: number; height: number };
+  /** Draws `cfg` (first call) or brings the drawing up to date with it (later calls). */
+  update(cfg: RenderConfig): void;
   /** Moves the cursor line and the history/future boundary. */
   setCursor(ns: number, showFuture: boolean): void;
+  /** Scales of the last update (null before the first). */
+  readonly x: ScaleLinear<number, number> | null;
+  readonly y: ScaleLinear<number, number> | null;
 }
 
 type G = Selection<SVGGElement, unknown, null, undefined>;
@@ -61,132 +64,153 @@ function timeTickFormat(ticks: readonly number[]): (ns: number) => string {
   return (ns) => `${(ns / 1e9).toFixed(digits)} s`;
 }
 
-export function renderChart(cfg: RenderConfig): ChartHandle {
-  const { svg, width, height, model, colours } = cfg;
-  const plotW = Math.max(10, width - MARGIN.left - MARGIN.right);
-  const plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
-  const [d0, d1] = model.domain;
-  const x = scaleLinear().domain([d0, d1 > d0 ? d1 : d0 + 1]).range([0, plotW]);
-  const y = scaleLinear().domain([0, model.yMax * 1.05]).range([plotH, 0]).nice(5);
-  const font = cfg.fontFamily ?? 'system-ui, sans-serif';
-
+/** Builds the skeleton of a chart in `svg` (emptied first) and returns its handle. */
+export function createChart(svg: SVGSVGElement): ChartHandle {
   const root = select(svg);
   root.selectAll('*').remove();
-  root.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('font-family', font).attr('font-size', 11);
-  root.append('rect').attr('width', width).attr('height', height).attr('fill', colours.bg);
-
+  const bg = root.append('rect');
   const id = `ss-chart-${++clipSeq}`;
-  const defs = root.append('defs');
-  const pastRect = defs.append('clipPath').attr('id', `${id}-past`).append('rect').attr('y', -10).attr('height', plotH + 20);
-  const futureRect = defs.append('clipPath').attr('id', `${id}-future`).append('rect').attr('y', -10).attr('height', plotH + 20);
-
-  const g = root.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
-
-  // Axes.
-  const xTicks = Math.max(2, Math.floor(plotW / 90));
-  const fmtTime = timeTickFormat(x.ticks(xTicks));
-  const xAxis = g
-    .append('g')
-    .attr('transform', `translate(0,${plotH})`)
-    .call(
-      axisBottom(x)
-        .ticks(xTicks)
-        .tickFormat((d) => fmtTime(Number(d))),
-    );
-  const yAxis = g.append('g').call(
-    axisLeft(y)
-      .ticks(Math.max(2, Math.floor(plotH / 28)))
-      .tickFormat((d) => formatSi(Number(d))),
-  );
-  for (const a of [xAxis, yAxis]) {
-    a.attr('font-family', font).attr('font-size', 10);
-    a.selectAll('path,line').attr('stroke', colours.border);
-    a.selectAll('text').attr('fill', colours.muted);
-  }
-  g.append('text')
-    .attr('transform', `translate(${-MARGIN.left + 12},${plotH / 2}) rotate(-90)`)
-    .attr('text-anchor', 'middle')
-    .attr('fill', colours.muted)
-    .attr('font-size', 10)
-    .text(cfg.yLabel);
-
-  if (model.limit) {
-    const ly = y(model.limit.v);
-    g.append('line').attr('x1', 0).attr('x2', plotW).attr('y1', ly).attr('y2', ly).attr('stroke', colours.muted).attr('stroke-dasharray', '1 3').attr('stroke-width', 1.5);
-    g.append('text').attr('x', plotW - 4).attr('y', ly - 3).attr('text-anchor', 'end').attr('fill', colours.muted).attr('font-size', 10).text(model.limit.label);
-  }
-
-  const px = (p: Pt): [number, number] => [x(p[0]), y(p[1])];
-  const future = g.append('g').attr('clip-path', `url(#${id}-future)`).attr('opacity', 0.55);
-  const past = g.append('g').attr('clip-path', `url(#${id}-past)`);
-  for (const s of model.series) {
-    drawSeries(future, s, px, colours.future);
-    drawSeries(past, s, px, s.colour);
-  }
-  for (const m of model.markers) {
-    drawMarkers(future, m, x, y, plotH, colours.future, colours.bg);
-    drawMarkers(past, m, x, y, plotH, m.colour, colours.bg);
-  }
-
-  // The time cursor.
+  const clipRect = root.append('defs').append('clipPath').attr('id', `${id}-plot`).append('rect');
+  const g = root.append('g');
+  // Z-order: data, the veil over the future, then axes, limit line and cursor on top of it.
+  const data = g.append('g').attr('clip-path', `url(#${id}-plot)`);
+  const seriesLayer = data.append('g');
+  const markerLayer = data.append('g');
+  const veil = g.append('rect');
+  const xAxis = g.append('g');
+  const yAxis = g.append('g');
+  const yLabel = g.append('text').attr('text-anchor', 'middle').attr('font-size', 10);
+  const limit = g.append('g');
   const cursor = g.append('g');
-  cursor.append('line').attr('y1', 0).attr('y2', plotH).attr('stroke', colours.cursor).attr('stroke-width', 1.5);
-  cursor.append('path').attr('d', 'M-5,-6h10l-5,6z').attr('fill', colours.cursor);
+  const cursorLine = cursor.append('line').attr('y1', 0).attr('stroke-width', 1.5);
+  const cursorHead = cursor.append('path').attr('d', 'M-5,-6h10l-5,6z');
+  const legend = root.append('g').attr('transform', 'translate(12,14)');
 
-  drawLegend(root, model, cfg.title, width, colours);
+  let x: ScaleLinear<number, number> | null = null;
+  let y: ScaleLinear<number, number> | null = null;
+  let plotW = 10;
+  let plotH = 10;
+  let frameKey = '';
+  let axesKey = '';
+  let legendKey = '';
+  let limitKey = '';
 
   const setCursor = (ns: number, showFuture: boolean): void => {
+    if (!x) return;
     const raw = x(ns);
     const cx = Math.max(0, Math.min(plotW, raw));
-    // The clips extend above and below the plot so markers and strokes at the edges show whole.
-    pastRect.attr('x', 0).attr('width', cx);
-    futureRect.attr('x', cx).attr('width', Math.max(0, plotW + 10 - cx));
-    future.attr('display', showFuture ? null : 'none');
+    // The veil extends past the plot so markers and strokes at the right edge are covered whole.
+    veil
+      .attr('x', cx)
+      .attr('width', Math.max(0, plotW + 12 - cx))
+      .attr('opacity', showFuture ? FUTURE_VEIL : 1);
     cursor.attr('transform', `translate(${cx},0)`).attr('display', raw >= 0 && raw <= plotW ? null : 'none');
   };
-  setCursor(cfg.cursorNs, cfg.showFuture);
-  return { x, y, plot: { left: MARGIN.left, top: MARGIN.top, width: plotW, height: plotH }, setCursor };
-}
 
-function drawSeries(layer: G, s: DrawSeries, px: (p: Pt) => [number, number], colour: string): void {
-  if (s.style === 'dots') {
-    let d = '';
-    for (const p of s.points) {
-      if (!Number.isFinite(p[1])) continue;
-      const [a, b] = px(p);
-      d += `M${(a - 1.5).toFixed(1)},${(b - 1.5).toFixed(1)}h3v3h-3z`;
+  const update = (cfg: RenderConfig): void => {
+    const { width, height, model, colours } = cfg;
+    const font = cfg.fontFamily ?? 'system-ui, sans-serif';
+    plotW = Math.max(10, width - MARGIN.left - MARGIN.right);
+    plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
+
+    const nextFrame = JSON.stringify([width, height, font, colours, cfg.yLabel]);
+    if (nextFrame !== frameKey) {
+      frameKey = nextFrame;
+      axesKey = legendKey = limitKey = '';
+      root.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('font-family', font).attr('font-size', 11);
+      bg.attr('width', width).attr('height', height).attr('fill', colours.bg);
+      // Clipped at the plot's left edge (lines enter from the point before the domain); a little
+      // room above, below and right so markers and strokes at those edges show whole.
+      clipRect.attr('x', 0).attr('y', -10).attr('width', plotW + 12).attr('height', plotH + 20);
+      g.attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
+      xAxis.attr('transform', `translate(0,${plotH})`);
+      yLabel
+        .attr('transform', `translate(${-MARGIN.left + 12},${plotH / 2}) rotate(-90)`)
+        .attr('fill', colours.muted)
+        .text(cfg.yLabel);
+      veil.attr('y', -12).attr('height', plotH + 24).attr('fill', colours.bg);
+      cursorLine.attr('y2', plotH).attr('stroke', colours.cursor);
+      cursorHead.attr('fill', colours.cursor);
     }
-    layer.append('path').attr('d', d).attr('fill', colour);
-    return;
-  }
-  const gen = line<Pt>()
-    .defined((p) => Number.isFinite(p[1]))
-    .x((p) => px(p)[0])
-    .y((p) => px(p)[1])
-    .curve(s.style === 'step' ? curveStepAfter : curveLinear);
-  layer
-    .append('path')
-    .attr('d', gen(s.points) ?? '')
-    .attr('fill', 'none')
-    .attr('stroke', colour)
-    .attr('stroke-width', 1.75)
-    .attr('stroke-dasharray', s.dash || null);
+
+    const [d0, d1] = model.domain;
+    x = scaleLinear().domain([d0, d1 > d0 ? d1 : d0 + 1]).range([0, plotW]);
+    y = scaleLinear().domain([0, model.yMax * 1.05]).range([plotH, 0]).nice(5);
+    const nextAxes = `${frameKey}|${x.domain().join()}|${y.domain().join()}`;
+    if (nextAxes !== axesKey) {
+      axesKey = nextAxes;
+      const xTicks = Math.max(2, Math.floor(plotW / 90));
+      const fmtTime = timeTickFormat(x.ticks(xTicks));
+      xAxis.call(
+        axisBottom(x)
+          .ticks(xTicks)
+          .tickFormat((d) => fmtTime(Number(d))),
+      );
+      yAxis.call(
+        axisLeft(y)
+          .ticks(Math.max(2, Math.floor(plotH / 28)))
+          .tickFormat((d) => formatSi(Number(d))),
+      );
+      for (const a of [xAxis, yAxis]) {
+        a.attr('font-family', font).attr('font-size', 10);
+        a.selectAll('path,line').attr('stroke', colours.border);
+        a.selectAll('text').attr('fill', colours.muted);
+      }
+    }
+
+    const nextLimit = model.limit ? `${axesKey}|${model.limit.v}|${model.limit.label}` : '';
+    if (nextLimit !== limitKey) {
+      limitKey = nextLimit;
+      limit.selectAll('*').remove();
+      if (model.limit) {
+        const ly = y(model.limit.v);
+        limit.append('line').attr('x1', 0).attr('x2', plotW).attr('y1', ly).attr('y2', ly).attr('stroke', colours.muted).attr('stroke-dasharray', '1 3').attr('stroke-width', 1.5);
+        limit.append('text').attr('x', plotW - 4).attr('y', ly - 3).attr('text-anchor', 'end').attr('fill', colours.muted).attr('font-size', 10).text(model.limit.label);
+      }
+    }
+
+    const sx = x;
+    const sy = y;
+    seriesLayer
+      .selectAll<SVGPathElement, ChartModel['series'][number]>('path')
+      .data(model.series)
+      .join('path')
+      .attr('d', (s) => seriesPath(s.points, s.style, sx, sy))
+      .attr('fill', (s) => (s.style === 'dots' ? s.colour : 'none'))
+      .attr('stroke', (s) => (s.style === 'dots' ? null : s.colour))
+      .attr('stroke-width', (s) => (s.style === 'dots' ? null : 1.75))
+      .attr('stroke-dasharray', (s) => s.dash || null);
+    markerLayer
+      .selectAll<SVGPathElement, ChartModel['markers'][number]>('path')
+      .data(model.markers)
+      .join('path')
+      .attr('d', (m) => m.points.map((p) => markerPath(m.shape, sx(p.t), Number.isFinite(p.v) ? sy(p.v) : plotH - 5)).join(''))
+      .attr('fill', (m) => (m.shape === 'cross' ? 'none' : m.colour))
+      .attr('stroke', (m) => (m.shape === 'cross' ? m.colour : colours.bg))
+      .attr('stroke-width', (m) => (m.shape === 'cross' ? 2 : 0.75));
+
+    const nextLegend = JSON.stringify([frameKey, cfg.title, model.series.map((s) => [s.label, s.colour, s.dash, s.style]), model.markers.map((m) => [m.label, m.colour, m.shape])]);
+    if (nextLegend !== legendKey) {
+      legendKey = nextLegend;
+      drawLegend(legend, model, cfg.title, width, colours);
+    }
+    setCursor(cfg.cursorNs, cfg.showFuture);
+  };
+
+  return {
+    update,
+    setCursor,
+    get x() {
+      return x;
+    },
+    get y() {
+      return y;
+    },
+  };
 }
 
-function markerPath(shape: 'triangle' | 'cross', cx: number, cy: number): string {
-  return shape === 'triangle' ? `M${cx},${cy - 5}l4.5,8h-9z` : `M${cx - 4},${cy - 4}l8,8M${cx + 4},${cy - 4}l-8,8`;
-}
-
-function drawMarkers(layer: G, m: DrawMarkers, x: ScaleLinear<number, number>, y: ScaleLinear<number, number>, plotH: number, colour: string, bg: string): void {
-  if (!m.points.length) return;
-  const d = m.points.map((p) => markerPath(m.shape, x(p.t), Number.isFinite(p.v) ? y(p.v) : plotH - 5)).join('');
-  const path = layer.append('path').attr('d', d);
-  if (m.shape === 'cross') path.attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 2);
-  else path.attr('fill', colour).attr('stroke', bg).attr('stroke-width', 0.75);
-}
-
-function drawLegend(root: Selection<SVGSVGElement, unknown, null, undefined>, model: ChartModel, title: string, width: number, colours: ChartColours): void {
-  const g = root.append('g').attr('transform', 'translate(12,14)');
+function drawLegend(g: G, model: ChartModel, title: string, width: number, colours: ChartColours): void {
+  g.selectAll('*').remove();
   g.append('text').attr('x', 0).attr('y', 0).attr('fill', colours.fg).attr('font-weight', 600).text(title);
   const entries: { label: string; draw: (e: G) => void }[] = [];
   for (const s of model.series) {
