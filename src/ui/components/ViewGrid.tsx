@@ -2,9 +2,12 @@
  * The lab's status line (loading, errors, a crashed engine with its restart button) and the
  * grid of open views. Shared by the single-run app and the side-by-side compare mode.
  */
-import { Suspense } from 'react';
+import { Suspense, useMemo } from 'react';
 import type { LabController } from '../lab/controller.ts';
-import { useLab } from '../lab/context.ts';
+import { LabContext, useLab, useLabContext } from '../lab/context.ts';
+import type { Lab } from '../lab/context.ts';
+import { panelStore } from '../lab/panel-store.ts';
+import { cancelTask, scheduleTask } from '../lab/tasks.ts';
 import { VIEW_TITLES, viewComponent } from './views.ts';
 import type { ViewId } from '../lab/store.ts';
 
@@ -63,15 +66,41 @@ export function ViewGrid() {
   );
 }
 
+/**
+ * Views that draw the run and follow the time cursor and the growing trace. Each sees the lab
+ * through its own panel store, so those reach each open view in a task of its own
+ * (lab/panel-store.ts). The editor and the terminal act on the lab itself and get it as is.
+ */
+const FOLLOWS_THE_RUN: ReadonlySet<ViewId> = new Set(['topology', 'layers', 'ladder', 'inspector', 'events', 'charts', 'node']);
+
 /** One view's panel body: the lazily loaded view, a loading line meanwhile (also used by the embed). */
 export function ViewBody({ id }: { id: ViewId }) {
   const View = viewComponent(id);
+  const lab = useLabContext();
+  const panelLab = useMemo((): Lab => {
+    const store = panelStore(lab.store, scheduleTask, cancelTask);
+    // Getters: the lab may be a LabController whose engine is replaced on restart.
+    return {
+      store,
+      get trace() {
+        return lab.trace;
+      },
+      get engine() {
+        return lab.engine;
+      },
+      get terminal() {
+        return lab.terminal;
+      },
+    };
+  }, [lab]);
   return (
     <div className="ss-panel-body">
       {View ? (
-        <Suspense fallback={<p className="ss-muted">Loading {VIEW_TITLES[id]}…</p>}>
-          <View />
-        </Suspense>
+        <LabContext.Provider value={FOLLOWS_THE_RUN.has(id) ? panelLab : lab}>
+          <Suspense fallback={<p className="ss-muted">Loading {VIEW_TITLES[id]}…</p>}>
+            <View />
+          </Suspense>
+        </LabContext.Provider>
       ) : (
         <p className="ss-muted">This view is not available in this build.</p>
       )}

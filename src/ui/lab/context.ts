@@ -2,11 +2,12 @@
  * React access to the lab a view belongs to: its store, trace buffer and engine client.
  * Views call `useLab(selector)` for state and `useTrace()` for the (non-reactive) trace.
  */
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { LabActions, LabState, LabStore } from './store.ts';
 import type { TraceBuffer } from '../trace/trace-buffer.ts';
 import type { EngineClient } from '../runner/engine-client.ts';
+import { cancelTask, scheduleTask } from './tasks.ts';
 import type { CommandExit, CommandOutput, ExecResult } from '../../worker/protocol.ts';
 
 /** What the terminal needs from a lab (the LabController provides it). */
@@ -42,4 +43,24 @@ export function useLab<T>(selector: (s: LabState & LabActions) => T): T {
 /** The trace buffer; subscribe to `traceVersion` (useLab) to re-render when it grows. */
 export function useTrace(): TraceBuffer {
   return useLabContext().trace;
+}
+
+/**
+ * Runs `consume` (a view's incremental trace index catching up) in a task of its own after each
+ * batch the trace receives, so by the time the view renders for a trace notice its index holds
+ * (nearly) everything and the render's own catch-up is small. Several views' catch-ups are
+ * separate tasks, never one long one (lab/tasks.ts).
+ */
+export function useTraceConsumer(consume: () => void): void {
+  const trace = useTrace();
+  const ref = useRef(consume);
+  ref.current = consume;
+  useEffect(() => {
+    const key = {};
+    const off = trace.onChange(() => scheduleTask(key, () => ref.current()));
+    return () => {
+      off();
+      cancelTask(key);
+    };
+  }, [trace]);
 }

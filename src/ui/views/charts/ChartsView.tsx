@@ -7,7 +7,7 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { Topology } from '../../../engine/index.ts';
-import { useLab, useTrace } from '../../lab/context.ts';
+import { useLab, useTrace, useTraceConsumer } from '../../lab/context.ts';
 import { ConnectionList, peerConnection } from '../events/flows.ts';
 import { formatDuration, formatTime } from '../events/format.ts';
 import { FlowExtractor, LinkActivity, LinkExtractor } from './series.ts';
@@ -71,6 +71,14 @@ export default function ChartsView() {
 
   const flowEx = useMemo(() => (flow ? new FlowExtractor(trace, flow, peer) : null), [trace, flow, peer, scanners]);
   const linkEx = useMemo(() => (link !== null ? new LinkExtractor(trace, link) : null), [trace, link, scanners]);
+  // New events are folded into the scanners in a task of their own as they arrive, so a trace
+  // notice's render has little left to scan.
+  useTraceConsumer(() => {
+    scanners.links.update();
+    scanners.conns.update();
+    flowEx?.update();
+    linkEx?.update();
+  });
   const fs = useMemo(() => {
     void traceVersion;
     return flowEx?.update() ?? null;

@@ -5,7 +5,7 @@
  * only the events appended since the previous one, so a live run costs what it adds.
  */
 import type { TraceBuffer } from '../../trace/trace-buffer.ts';
-import { connectionOf } from '../events/flows.ts';
+import { ConnectionNames } from '../events/flows.ts';
 
 /** A growable series of (time ns, value, trace event index) points, sorted by time. */
 export class Series {
@@ -120,12 +120,14 @@ export class FlowExtractor {
   private highestRx = 1;
   private highestTx = 1;
   private lastCwnd = NaN;
+  private readonly names: ConnectionNames;
 
   constructor(
     private readonly trace: TraceBuffer,
     flow: string,
     peer: string | null,
   ) {
+    this.names = new ConnectionNames(trace);
     this.k = kindIds(trace, ['tcp.cwnd', 'tcp.rtt', 'tcp.inflight', 'tcp.retransmit', 'tcp.rx', 'tcp.tx']);
     this.s = {
       flow,
@@ -150,7 +152,7 @@ export class FlowExtractor {
     for (let i = this.scanned; i < t.length; i++) {
       const kind = t.kindAt(i);
       if (kind !== kCwnd && kind !== kRtt && kind !== kInflight && kind !== kRetx && kind !== kRx && kind !== kTx) continue;
-      const conn = connectionOf(t.textAt(i));
+      const conn = this.names.at(i);
       if (conn === null) continue;
       const time = t.timeAt(i);
       if (conn === s.flow) {

@@ -14,6 +14,27 @@ export function connectionOf(text: string | undefined): string | null {
   return CONN.test(head) ? head : null;
 }
 
+/**
+ * connectionOf by interned text id, cached: a bulk transfer's events repeat a handful of texts,
+ * so incremental scanners pay the parse once per distinct text, not once per event. One cache
+ * per trace run (ids are reused after a reset).
+ */
+export class ConnectionNames {
+  private readonly cache = new Map<number, string | null>();
+  constructor(private readonly trace: Pick<TraceBuffer, 'textIdAt' | 'textAt'>) {}
+
+  at(i: number): string | null {
+    const id = this.trace.textIdAt(i);
+    if (id < 0) return null;
+    let name = this.cache.get(id);
+    if (name === undefined) {
+      name = connectionOf(this.trace.textAt(i));
+      this.cache.set(id, name);
+    }
+    return name;
+  }
+}
+
 /** "a>b" → "b>a" (the same connection seen from the other end, when no NAT is in between). */
 export function reverseConnection(conn: string): string {
   const gt = conn.indexOf('>');
@@ -52,8 +73,10 @@ export class ConnectionList {
   private readonly byName = new Map<string, ConnectionInfo>();
   private readonly tcpKinds: Uint8Array;
   private readonly txKind: number;
+  private readonly names: ConnectionNames;
 
   constructor(private readonly trace: TraceBuffer) {
+    this.names = new ConnectionNames(trace);
     this.tcpKinds = new Uint8Array(trace.kinds.length);
     trace.kinds.forEach((k, id) => {
       if (k.name.startsWith('tcp.')) this.tcpKinds[id] = 1;
@@ -67,7 +90,7 @@ export class ConnectionList {
     for (let i = this.scanned; i < t.length; i++) {
       const k = t.kindAt(i);
       if (this.tcpKinds[k] !== 1) continue;
-      const name = connectionOf(t.textAt(i));
+      const name = this.names.at(i);
       if (!name) continue;
       let info = this.byName.get(name);
       if (!info) {

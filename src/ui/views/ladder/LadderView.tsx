@@ -9,7 +9,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
-import { useLab, useLabContext, useTrace } from '../../lab/context.ts';
+import { useLab, useLabContext, useTrace, useTraceConsumer } from '../../lab/context.ts';
 import { DROP_COLOUR, protoColour, SELECT_COLOUR } from '../../theme/palette.ts';
 import { ladderIndexFor } from './ladder-index.ts';
 import { protoLabel } from './labels.ts';
@@ -94,7 +94,9 @@ export default function LadderView() {
 
   const view = win ?? placeAround(store.getState().cursorNs, defaultSpan);
 
-  // Index and lanes (recomputed as the trace grows).
+  // Index and lanes (recomputed as the trace grows). New events are folded into the index in a
+  // task of their own as they arrive, so the render's catch-up is small.
+  useTraceConsumer(() => void (topology && ladderIndexFor(trace, topology, showRouters)));
   const ix = useMemo(() => (topology ? ladderIndexFor(trace, topology, showRouters) : null), [trace, topology, showRouters, traceVersion]);
   const endpointCount = ix?.endpoints.size ?? 0;
   const lanes = useMemo(() => (topology && ix ? laneOrder(topology, ix) : []), [topology, ix, endpointCount]);

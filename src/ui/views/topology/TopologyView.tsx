@@ -9,7 +9,7 @@
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent as ReactMouseEvent, PointerEvent as ReactPointerEvent } from 'react';
-import { useLab, useLabContext } from '../../lab/context.ts';
+import { useLab, useLabContext, useTraceConsumer } from '../../lab/context.ts';
 import { DROP_COLOUR, protoColour, SELECT_COLOUR } from '../../theme/palette.ts';
 import { dropMarkersAt, flightIndexFor, FrameSet, framesInFlight, MarkerSet } from './flight-index.ts';
 import { formatBandwidth, formatDuration } from './format.ts';
@@ -55,6 +55,8 @@ export default function TopologyView() {
   const selection = useLab((s) => s.selection);
   const theme = useLab((s) => s.theme);
   const select = useLab((s) => s.select);
+  // Fold new events into the flight index in a task of its own, not in the draw's frame.
+  useTraceConsumer(() => void flightIndexFor(trace, store.getState().topology));
 
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
