@@ -135,6 +135,42 @@ test('an engine crash shows a clear message; restart brings back the same scenar
   await expect(page.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('5');
 });
 
+test('an engine that stops answering (a runaway run) shows a clear message; restart continues from the same time', async ({ page }) => {
+  await page.goto('/#s=lan&seed=2&t=0');
+  await ready(page);
+  type Stuckable = { stuckAfterMs: number; play(): void; seek(ns: number): Promise<void>; store: { getState(): { cursorNs: number } }; engine: { api: { hangForTesting(ms: number): Promise<void> } } };
+  await page.evaluate(async () => {
+    const lab = (window as unknown as { stackscope: Stuckable }).stackscope;
+    await lab.seek(2e9);
+    lab.stuckAfterMs = 1500;
+    void lab.engine.api.hangForTesting(60_000);
+    lab.play();
+  });
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('has not answered for 1.5 s', { timeout: 10_000 });
+  await expect(alert).toContainText('runaway');
+  const cursor = await page.evaluate(() => (window as unknown as { stackscope: Stuckable }).stackscope.store.getState().cursorNs);
+  await alert.getByRole('button', { name: 'Restart engine' }).click();
+  await ready(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('2');
+  expect(await page.evaluate(() => (window as unknown as { stackscope: Stuckable }).stackscope.store.getState().cursorNs)).toBe(cursor);
+});
+
+test('an engine that was only slow withdraws the message when it answers', async ({ page }) => {
+  await page.goto('/#s=lan&seed=1&t=0');
+  await ready(page);
+  await page.evaluate(() => {
+    const lab = (window as unknown as { stackscope: { stuckAfterMs: number; play(): void; engine: { api: { hangForTesting(ms: number): Promise<void> } } } }).stackscope;
+    lab.stuckAfterMs = 500;
+    void lab.engine.api.hangForTesting(2500);
+    lab.play();
+  });
+  await expect(page.getByRole('alert')).toContainText('has not answered for 0.5 s');
+  await expect(page.getByRole('alert')).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+});
+
 test('a broken scenario import is refused with a message naming the problem', async ({ page }) => {
   await page.goto('/#s=lan&seed=1&t=0');
   await ready(page);

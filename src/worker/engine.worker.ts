@@ -13,6 +13,14 @@ class TransferringHost extends EngineHost {
     return Comlink.transfer(r, batchTransferables(r.batch));
   }
 
+  /** For end-to-end tests of the stuck-engine watchdog: keeps the worker busy for `ms` (at most a minute). */
+  hangForTesting(ms: number): void {
+    const end = Date.now() + Math.min(ms, 60_000);
+    while (Date.now() < end) {
+      // busy, as an engine bug looping inside one event would be
+    }
+  }
+
   /** For end-to-end tests of crash recovery: fails the worker the way a real bug would. */
   crashForTesting(): void {
     setTimeout(() => {

@@ -25,6 +25,12 @@ export const SLICE_EVENTS = 20_000;
  * arrive every frame. Paused, stepping or seeking, the notice is immediate.
  */
 const TRACE_NOTICE_MS = 120;
+/**
+ * An advance() slice takes milliseconds; a worker silent for this long is stuck (an engine bug
+ * looping inside one event: the event budget cannot stop that). The user gets the restart
+ * button; an answer that still comes later is taken and the message withdrawn.
+ */
+export const STUCK_AFTER_MS = 10_000;
 /** Simulate this far ahead of the cursor during playback (ns of simulated time per wall second of lead). */
 const LOOKAHEAD_WALL_S = 0.25;
 
@@ -47,6 +53,9 @@ export class LabController implements Lab {
   private loadToken = 0;
   /** Terminal commands started and not yet exited: playback goes past the stop time for them. */
   private userCommands = 0;
+  /** See STUCK_AFTER_MS (tests lower it). */
+  stuckAfterMs = STUCK_AFTER_MS;
+  private stuck = false;
 
   constructor(init: Partial<LabState> = {}, private readonly clientOpts: EngineClientOptions = {}) {
     this.store = createLabStore(init);
@@ -99,8 +108,20 @@ export class LabController implements Lab {
     this.s.set({ status: 'crashed', message: `The simulation engine stopped: ${message}. Your scenario, seed and time are kept; press “Restart engine” to continue.` });
   }
 
+  private onStuck(engine: EngineClient): void {
+    if (engine !== this.engine || this.s.status !== 'ready') return;
+    this.stuck = true;
+    this.pause();
+    const secs = this.stuckAfterMs / 1000;
+    this.s.set({
+      status: 'crashed',
+      message: `The simulation engine has not answered for ${secs} s: the run looks stuck (a runaway scenario?). Your scenario, seed and time are kept; press “Restart engine” to continue from the time cursor.`,
+    });
+  }
+
   /** Replaces a crashed or stuck worker and reloads the same scenario at the same cursor. */
   async restart(): Promise<void> {
+    this.stuck = false;
     const { scenario, seed, cursorNs } = this.s;
     this.engine.dispose();
     this.engine = this.makeClient();
@@ -116,14 +137,24 @@ export class LabController implements Lab {
   /** Asks the engine to simulate up to `untilNs`; appends the result. One request at a time. */
   private advance(untilNs: number, maxEvents = SLICE_EVENTS): Promise<void> {
     if (this.inFlight) return this.inFlight;
+    const engine = this.engine;
     const p = (async () => {
+      const watchdog = setTimeout(() => this.onStuck(engine), this.stuckAfterMs);
       try {
-        const r = await this.engine.api.advance(untilNs, maxEvents);
+        const r = await engine.api.advance(untilNs, maxEvents);
+        clearTimeout(watchdog);
+        if (engine !== this.engine) return;
+        if (this.stuck) {
+          // Slow, not stuck after all.
+          this.stuck = false;
+          this.s.set({ status: 'ready', message: null });
+        }
         this.accept(r);
       } catch (e) {
+        clearTimeout(watchdog);
         if (this.s.status === 'ready') this.s.set({ message: (e as Error).message });
       } finally {
-        this.inFlight = null;
+        if (engine === this.engine) this.inFlight = null;
       }
     })();
     this.inFlight = p;
