@@ -237,7 +237,7 @@ function Header({ lab }: { lab: LabController }) {
       </a>
       <label>
         Scenario{' '}
-        <select value={current} onChange={(e) => void lab.load(e.target.value, seed)} aria-label="Scenario" aria-describedby="ss-scenario-desc">
+        <select className="ss-scenario" value={current} onChange={(e) => void lab.load(e.target.value, seed)} aria-label="Scenario" aria-describedby="ss-scenario-desc">
           {current === 'custom' && <option value="custom">{run?.title ?? 'Imported scenario'}</option>}
           {scenarios.length === 0 && current !== 'custom' && <option value={current}>{current}</option>}
           {scenarios.map((s) => (

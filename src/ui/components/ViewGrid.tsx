@@ -44,6 +44,9 @@ export function ViewGrid() {
   const loaded = useLab((s) => s.run !== null);
   const busy = useLab((s) => s.status === 'loading' || s.status === 'starting');
   const toggleView = useLab((s) => s.toggleView);
+  // With an odd number of views one is two rows tall (the picture views first), so the grid's
+  // two columns on a laptop or projector come out even.
+  const tall = views.length % 2 === 1 ? (['topology', 'ladder'].find((v) => views.includes(v as ViewId)) ?? views[0]) : undefined;
   // Views stay mounted while a new run loads (their own state, e.g. an editor message, survives).
   if (!loaded) return <main className="ss-grid" aria-busy="true" />;
   return (
@@ -51,7 +54,7 @@ export function ViewGrid() {
       {views.length === 0 && <p className="ss-muted">No views open: choose some from the Views menu.</p>}
       {views.map((id) => {
         return (
-          <section key={id} className={`ss-panel ss-panel-${id}`} aria-labelledby={`ss-panel-title-${id}`}>
+          <section key={id} className={`ss-panel ss-panel-${id}${id === tall ? ' ss-panel-tall' : ''}`} aria-labelledby={`ss-panel-title-${id}`}>
             <header className="ss-panel-header">
               <h2 id={`ss-panel-title-${id}`}>{VIEW_TITLES[id]}</h2>
               <button type="button" className="ss-panel-close" onClick={() => toggleView(id)} aria-label={`Close ${VIEW_TITLES[id]}`}>
