@@ -116,6 +116,33 @@ describe('path MTU discovery (RFC 1191) and the black hole (RFC 2923 §2.1)', ()
     expect(icmp?.ok && icmp.value.msg.kind === 'destUnreachable' && icmp.value.msg.nextHopMtu).toBe(1400);
   });
 
+  it('RFC 1191 with -M want (Linux): once the path MTU is known, the sender fragments to it itself; routers do not', () => {
+    const s = session('pmtud');
+    run(s, 'client', 'ping -c 3 -s 1472 172.16.3.20');
+    const client = s.world.node('client')!.id;
+    const requests = events(s, 'ip.fragment').filter((e) => e.node === client);
+    // Echo requests 2 and 3: 1480 bytes of ICMP in a 1400-byte path: 1376 + 104 data bytes.
+    expect(requests.map((e) => [e.a, e.b])).toEqual([
+      [2, 1400],
+      [2, 1400],
+    ]);
+    const fromClient = (e: { pkt: number }) => {
+      const eth = parseEthernet(s.world.trace.packets.bytes(e.pkt));
+      const ip = eth.ok ? parseIpv4(eth.value.payload) : undefined;
+      return ip?.ok === true && ip.value.repr.src === ip4('172.16.1.10');
+    };
+    // No router fragments what the client sent (test/oracle/real-tools.test.ts: Linux does the
+    // same); the server's replies (DF clear, its path MTU unknown) are fragmented on the way.
+    const atRouters = events(s, 'ip.fragment').filter((e) => e.node !== client);
+    expect(atRouters.filter(fromClient)).toEqual([]);
+    expect(atRouters.length).toBeGreaterThan(0);
+    expect(atRouters.every((e) => !fromClient(e))).toBe(true);
+    expect(events(s, 'ip.reassemble').filter((e) => s.world.nodes[e.node]!.name === 'server').map((e) => [e.a, e.b])).toEqual([
+      [2, 1500],
+      [2, 1500],
+    ]);
+  });
+
   it('ping -M do refuses locally once the path MTU is known: "local error: message too long"', () => {
     const s = session('pmtud');
     const { lines } = run(s, 'client', 'ping -c 2 -M do -s 1472 172.16.3.20');

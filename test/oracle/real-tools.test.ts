@@ -41,8 +41,8 @@ function run(cmd: string, args: string[]): { status: number | null; stdout: stri
 function detectSkipReason(): string | undefined {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'not root: creating network namespaces needs root';
-  for (const tool of ['ip', 'ping', 'traceroute']) {
-    if (run('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install -y iputils-ping traceroute iproute2)`;
+  for (const tool of ['ip', 'ping', 'traceroute', 'tcpdump']) {
+    if (run('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install -y iputils-ping traceroute iproute2 tcpdump)`;
   }
   const pv = run('ping', ['-V']);
   const pingVersion = pv.stdout + pv.stderr;
@@ -356,6 +356,24 @@ describe.skipIf(skipReason !== undefined)(`real ping/traceroute oracle${skipReas
     const local6 = outputLines(r6.stderr);
     expect(local6.length).toBeGreaterThan(0);
     for (const line of local6) expect(line).toBe(formatPingLocalError('messageTooLong', 1400, true));
+  });
+
+  it('ping -M want -s 1472 after "frag needed": Linux fragments at the learned path MTU itself, the router does not (what test/engine/l3.test.ts checks of the engine)', () => {
+    inA('ip', 'route', 'flush', 'cache');
+    // Capture on a's own link while it pings: every IPv4 packet a sends, with its flags and length.
+    const script = `timeout -s INT 4 tcpdump -n -v -l -i ${NS.a}0 'icmp and src host 10.0.0.2' 2>/dev/null & sleep 1; ping -c 3 -i 0.3 -W 1 -s 1472 10.0.2.2 >/dev/null; wait`;
+    const r = inA('sh', '-c', script);
+    samples.push(`$ tcpdump -n -v (on a0) during ping -c 3 -s 1472 10.0.2.2\n${r.stdout}`);
+    const sent = [...r.stdout.matchAll(/offset (\d+), flags \[([^\]]*)\], proto ICMP \(1\), length (\d+)\)/g)].map((m) => `${m[3]} ${m[2]} @${m[1]}`);
+    expect(sent).toEqual([
+      // The first request, DF set, bounces off the 1400-byte link ("frag needed").
+      '1500 DF @0',
+      // Then a fragments to the path MTU itself: 20 + 1376 and 20 + 104 bytes.
+      '1396 + @0',
+      '124 none @1376',
+      '1396 + @0',
+      '124 none @1376',
+    ]);
   });
 
   it('traceroute -n (UDP) with a silent hop', () => {

@@ -132,7 +132,10 @@ export class Ipv4Layer {
       node.world.trace.emit(node.world.now, 'fw.drop', node.id, route.iface.id, -1, 0, 0, 'output chain');
       return { ok: false, error: 'EPERM' };
     }
-    this.transmit(route, s.dst, packet, repr, payload, -1, 'tx', s.tail, inPlace);
+    // Linux fragments what it originates at the path MTU it learned (ip_skb_dst_mtu uses the
+    // route's PMTU for sockets in DONT/WANT/DO), not only at the link's MTU: a 1500-byte ping
+    // with -M want after "fragmentation needed" leaves as fragments that fit the path.
+    this.transmit(route, s.dst, packet, repr, payload, -1, 'tx', s.tail, inPlace, mtu);
     return { ok: true, src };
   }
 
@@ -159,9 +162,10 @@ export class Ipv4Layer {
    * Fragments if needed and hands each packet to the link layer towards the route's next hop.
    * `inPlace`: `packet` sits in a `framedPacket` buffer (see `Send4.inPlace`).
    */
-  private transmit(route: Route<Ipv4>, dst: Ipv4, packet: Uint8Array, repr: Omit<Ipv4Repr, 'payloadLength'>, payload: Uint8Array, parent: number, kind: 'tx' | 'forward', tail?: PatternTail, inPlace = false): void {
+  private transmit(route: Route<Ipv4>, dst: Ipv4, packet: Uint8Array, repr: Omit<Ipv4Repr, 'payloadLength'>, payload: Uint8Array, parent: number, kind: 'tx' | 'forward', tail?: PatternTail, inPlace = false, fragMtu = route.iface.mtu): void {
     const node = this.node;
-    const mtu = route.iface.mtu;
+    // Forwarded packets are fragmented at the outgoing link's MTU (ip_forward_use_pmtu = 0).
+    const mtu = Math.min(fragMtu, route.iface.mtu);
     const nextHop = route.gateway ?? dst;
     if (packet.length <= mtu) {
       this.toLink(route.iface, nextHop, packet, parent, kind, repr.protocol, tail, inPlace);
@@ -251,7 +255,7 @@ export class Ipv4Layer {
       if (!whole) return;
       const re = parseIpv4(whole);
       if (!re.ok) return;
-      w.trace.emit(w.now, 'ip.reassemble', node.id, iface?.id ?? -1, frame.uid, 0, whole.length);
+      w.trace.emit(w.now, 'ip.reassemble', node.id, iface?.id ?? -1, frame.uid, this.reasm.lastFragments, whole.length);
       p = re.value;
       packet = whole;
     }

@@ -83,6 +83,7 @@ describe('Ipv4Reassembler', () => {
     expect(outs.slice(0, -1).every((o) => o === undefined)).toBe(true);
     expect(outs.at(-1)).toEqual(whole);
     expect(r.pending).toBe(0);
+    expect(r.lastFragments).toBe(frags.length);
   });
 
   it('RFC 815: fragments in reverse order reassemble too', () => {

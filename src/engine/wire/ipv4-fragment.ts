@@ -93,6 +93,8 @@ interface Reassembly {
   deadlineNs: number;
   holes: Hole[];
   pieces: Piece[];
+  /** Fragments accepted so far. */
+  fragments: number;
   /** Data length, known once the fragment with MF = 0 arrived. */
   total?: number;
   firstHeader?: Uint8Array;
@@ -109,6 +111,8 @@ export class Ipv4Reassembler {
   private readonly table = new Map<string, Reassembly>();
   /** Why the most recent `push` discarded data, or undefined if it did not. For trace events. */
   lastDrop: string | undefined;
+  /** How many fragments the datagram the most recent `push` completed was made of (0 if none). */
+  lastFragments = 0;
 
   constructor(private readonly timeoutNs: number) {}
 
@@ -118,6 +122,7 @@ export class Ipv4Reassembler {
 
   push(nowNs: number, packet: Ipv4Packet, raw: Uint8Array): Uint8Array | undefined {
     this.lastDrop = undefined;
+    this.lastFragments = 0;
     const r = packet.repr;
     if (!r.moreFragments && r.fragmentOffset === 0) return raw.subarray(0, packet.totalLength);
     const data = packet.payload;
@@ -130,7 +135,7 @@ export class Ipv4Reassembler {
     let e = this.table.get(key);
     if (e && nowNs >= e.deadlineNs) return this.drop('fragment arrived after the reassembly timer expired');
     if (!e) {
-      e = { src: r.src, dst: r.dst, protocol: r.protocol, ident: r.ident, deadlineNs: nowNs + this.timeoutNs, holes: [{ first: 0, last: Infinity }], pieces: [] };
+      e = { src: r.src, dst: r.dst, protocol: r.protocol, ident: r.ident, deadlineNs: nowNs + this.timeoutNs, holes: [{ first: 0, last: Infinity }], pieces: [], fragments: 0 };
       this.table.set(key, e);
     }
     const hl = start === 0 ? packet.headerLen : (e.firstHeader?.length ?? packet.headerLen);
@@ -148,6 +153,7 @@ export class Ipv4Reassembler {
     } else if (e.total !== undefined && end > e.total) {
       return this.abandon(key, `fragment ends at ${end}, beyond the datagram end ${e.total}`);
     }
+    e.fragments++;
     // RFC 815 §3 steps 1-8: the new fragment fills part of the one hole it falls into.
     if (data.length > 0) {
       const last = end - 1;
@@ -174,6 +180,7 @@ export class Ipv4Reassembler {
     if (e.holes.length > 0 || e.total === undefined || !e.firstHeader) return undefined;
     if (e.firstHeader.length + e.total > MAX_DATAGRAM) return this.abandon(key, `reassembled datagram would be ${e.firstHeader.length + e.total} bytes (> 65535)`);
     this.table.delete(key);
+    this.lastFragments = e.fragments;
     return assemble(e.firstHeader, e.pieces, e.total);
   }
 
