@@ -165,6 +165,43 @@ describe('path MTU discovery (RFC 1191) and the black hole (RFC 2923 §2.1)', ()
     const { lines } = run(s, 'client', 'ping -6 -c 3 -s 1452 2001:db8:a3::20');
     expect(lines[1]).toBe('From 2001:db8:a12::2 icmp_seq=1 Packet too big: mtu=1400');
     expect(events(s, 'ip.pmtu.update').some((e) => e.a === 1400)).toBe(true);
+    const routers = new Set(['r1', 'r2'].map((n) => s.world.node(n)!.id));
+    expect(events(s, 'ip.fragment').filter((e) => routers.has(e.node))).toEqual([]);
+  });
+
+  it('IPv6 (RFC 8200 §4.5): then the sources fragment to the path MTU and the destinations reassemble, as on Linux (test/oracle/real-tools.test.ts)', () => {
+    const s = session('pmtud');
+    const { lines } = run(s, 'client', 'ping -6 -c 4 -s 1452 2001:db8:a3::20', 2e9);
+    // Request 1 meets Packet Too Big; request 2 goes out in fragments but its 1500-byte reply
+    // meets Packet Too Big on the way back (now the server knows too); 3 and 4 work both ways.
+    expect(lines.filter((l) => / bytes from |^From /.test(l)).map((l) => l.replace(/ time=.*/, ''))).toEqual([
+      'From 2001:db8:a12::2 icmp_seq=1 Packet too big: mtu=1400',
+      '1460 bytes from 2001:db8:a3::20: icmp_seq=3 ttl=61',
+      '1460 bytes from 2001:db8:a3::20: icmp_seq=4 ttl=61',
+    ]);
+    expect(lines).toContain('4 packets transmitted, 2 received, +1 errors, 50% packet loss, time 3000ms');
+    const name = (e: { node: number }) => s.world.nodes[e.node]!.name;
+    expect(events(s, 'ip.fragment').map((e) => [name(e), e.a, e.b])).toEqual([
+      ['client', 2, 1400],
+      ['client', 2, 1400],
+      ['server', 2, 1400],
+      ['client', 2, 1400],
+      ['server', 2, 1400],
+    ]);
+    expect(events(s, 'ip.reassemble').map((e) => [name(e), e.a, e.b])).toEqual([
+      ['server', 2, 1500],
+      ['server', 2, 1500],
+      ['client', 2, 1500],
+      ['server', 2, 1500],
+      ['client', 2, 1500],
+    ]);
+  });
+
+  it('IPv6 ping -M do still refuses locally above the path MTU', () => {
+    const s = session('pmtud');
+    const { lines } = run(s, 'client', 'ping -6 -c 2 -M do -s 1452 2001:db8:a3::20');
+    expect(lines).toContain('ping: local error: message too long, mtu: 1400');
+    expect(events(s, 'ip.fragment')).toEqual([]);
   });
 });
 

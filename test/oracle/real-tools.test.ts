@@ -376,6 +376,28 @@ describe.skipIf(skipReason !== undefined)(`real ping/traceroute oracle${skipReas
     ]);
   });
 
+  it('ping -6 -s 1452 over the 1400-byte link: after Packet Too Big the source fragments (1352 + 108), and so does the replier once told (what test/engine/l3.test.ts checks of the engine)', () => {
+    inA('ip', '-6', 'route', 'flush', 'cache');
+    run('ip', ['netns', 'exec', NS.b, 'ip', '-6', 'route', 'flush', 'cache']);
+    const script = `timeout -s INT 5 tcpdump -n -l -i ${NS.a}0 'ip6 and src host fd00::2 and not icmp6[0] >= 133' 2>/dev/null & sleep 1; ping -6 -c 4 -i 0.3 -W 1 -s 1452 fd00:2::2; wait`;
+    const r = inA('sh', '-c', script);
+    samples.push(`$ tcpdump -n (on a0) during ping -6 -c 4 -s 1452 fd00:2::2\n${r.stdout}`);
+    const sent = outputLines(r.stdout)
+      .filter((l) => / IP6 fd00::2 > /.test(l))
+      .map((l) => l.replace(/^\S+ IP6 fd00::2 > fd00:2::2: /, '').replace(/id \d+/, 'id ID'));
+    expect(sent).toEqual([
+      'ICMP6, echo request, id ID, seq 1, length 1460',
+      ...[2, 3, 4].flatMap((seq) => [`frag (0|1352) ICMP6, echo request, id ID, seq ${seq}, length 1352`, 'frag (1352|108)']),
+    ]);
+    const printed = outputLines(r.stdout).filter((l) => / bytes from |^From |packets transmitted/.test(l));
+    expect(printed.map((l) => l.replace(/ time=.*/, ''))).toEqual([
+      'From fd00::1 icmp_seq=1 Packet too big: mtu=1400',
+      '1460 bytes from fd00:2::2: icmp_seq=3 ttl=62',
+      '1460 bytes from fd00:2::2: icmp_seq=4 ttl=62',
+      expect.stringMatching(/^4 packets transmitted, 2 received, \+1 errors, 50% packet loss, time \d+ms$/),
+    ]);
+  });
+
   it('traceroute -n (UDP) with a silent hop', () => {
     const hops = checkTraceroute(traceroute('-n', '10.0.2.2').stdout, true);
     expect(hops.map((h) => h.probes.map((p) => p.address ?? '*').join(' '))).toEqual(['10.0.0.1 10.0.0.1 10.0.0.1', '* * *', '10.0.2.2 10.0.2.2 10.0.2.2']);

@@ -219,7 +219,7 @@ function startPing(ctx: CommandContext, opts: PingOptions, target: string, dest:
     const data = payload();
     let r;
     if (v6) {
-      r = host.ipv6.sendIcmp(dest.addr as Ipv6, { kind: 'echoRequest', ident, seq, data }, undefined, opts.ttl);
+      r = host.ipv6.sendIcmp(dest.addr as Ipv6, { kind: 'echoRequest', ident, seq, data }, undefined, opts.ttl, undefined, opts.pmtudisc);
     } else {
       const bytes = data;
       r = host.ipv4.sendEcho(dest.addr as Ipv4, ident, seq, bytes, { ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}), pmtudisc: opts.pmtudisc });

@@ -5,8 +5,11 @@
  * Neighbor Solicitation to the solicited-node group, and Router Solicitation/Advertisement so
  * hosts learn their default router.
  *
- * Not modelled yet: source fragmentation (hosts report EMSGSIZE for packets above the path
- * MTU), DAD, SLAAC address formation, redirects.
+ * Sources fragment (RFC 8200 §4.5) what the sender allows (`pmtudisc` 'want' / 'dont': ICMPv6
+ * and UDP, as Linux's ip6_append_data does; TCP sizes segments to the path MTU instead and gets
+ * EMSGSIZE), at the path MTU; destinations reassemble (60 s timer, Time Exceeded code 1).
+ *
+ * Not modelled yet: DAD, SLAAC address formation, redirects.
  */
 import type { Ipv6 } from '../wire/addr.ts';
 import { formatIpv6, ipv6Equal, ipv6MulticastMac, isIpv6Multicast, isIpv6LinkLocal, solicitedNodeMulticast } from '../wire/addr.ts';
@@ -26,7 +29,8 @@ import type { IpNode } from './host.ts';
 import { ALL_NODES, ALL_ROUTERS } from './host.ts';
 import { firewallVerdict } from './firewall.ts';
 import { readQuoted } from './quoted.ts';
-import type { SendResult } from './ipv4.ts';
+import type { PmtuDisc, SendResult } from './ipv4.ts';
+import { fragmentIpv6, Ipv6Reassembler } from '../wire/ipv6-fragment.ts';
 
 export interface Send6 {
   dst: Ipv6;
@@ -36,6 +40,11 @@ export interface Send6 {
   hopLimit?: number;
   iface?: Interface;
   tail?: PatternTail;
+  /**
+   * 'want' / 'dont': a packet above the path MTU is fragmented by this host (RFC 8200 §4.5);
+   * 'do' or absent (TCP): EMSGSIZE with the path MTU.
+   */
+  pmtudisc?: PmtuDisc;
 }
 
 export type SendResult6 = { ok: true; src: Ipv6 } | Exclude<SendResult, { ok: true }>;
@@ -43,6 +52,8 @@ export type SendResult6 = { ok: true; src: Ipv6 } | Exclude<SendResult, { ok: tr
 /** RFC 4443 §2.4(c): an error carries as much of the offending packet as fits in 1280 bytes. */
 const ICMPV6_ERROR_MAX = 1280;
 const PMTU_EXPIRE_NS = 600e9;
+/** RFC 8200 §4.5: give up reassembly 60 s after the first fragment (Linux ip6frag_time). */
+const REASSEMBLY_TIMEOUT_NS = 60e9;
 /** RFC 4861 §10: MAX_RTR_SOLICITATION_DELAY 1 s, MAX_RA_DELAY_TIME 0.5 s, MIN_DELAY_BETWEEN_RAS 3 s. */
 const RS_DELAY_NS = 1e9;
 const RA_DELAY_NS = 0.5e9;
@@ -53,9 +64,14 @@ export class Ipv6Layer {
   private readonly pmtu = new Map<string, { mtu: number; expires: number }>();
   private lastRa = -Infinity;
   private raPending = false;
+  private readonly reasm = new Ipv6Reassembler(REASSEMBLY_TIMEOUT_NS);
+  private reasmTimer = false;
+  /** Fragment Identification: a per-host counter from a seeded start (Linux hashes; any unique value will do). */
+  private ident: number;
 
   constructor(private readonly node: IpNode) {
     const w = node.world;
+    this.ident = w.rng.stream(`host:${node.name}:ipv6-ident`).int(0, 0xffffffff);
     this.nd = new NeighborCache<Ipv6>(
       w,
       {
@@ -117,13 +133,23 @@ export class Ipv6Layer {
     const src = s.src ?? node.sourceIpv6(iface, s.dst);
     if (!src) return { ok: false, error: 'ENETUNREACH' };
     const payload = s.build(src);
-    if (40 + payload.length > mtu) return { ok: false, error: 'EMSGSIZE', mtu };
-    const packet = buildIpv6({ src, dst: s.dst, nextHeader: s.protocol, hopLimit: s.hopLimit ?? node.config.ttl, trafficClass: 0, flowLabel: 0 }, payload);
+    const fragment = s.pmtudisc === 'want' || s.pmtudisc === 'dont';
+    if (40 + payload.length > mtu && !fragment) return { ok: false, error: 'EMSGSIZE', mtu };
+    const repr = { src, dst: s.dst, nextHeader: s.protocol, hopLimit: s.hopLimit ?? node.config.ttl, trafficClass: 0, flowLabel: 0 };
+    const packet = buildIpv6(repr, payload);
     if (firewallVerdict(node.firewall, 'output', packet) >= 0) {
       node.world.trace.emit(node.world.now, 'fw.drop', node.id, iface.id, -1, 0, 0, 'output chain');
       return { ok: false, error: 'EPERM' };
     }
-    this.toLink(iface, nextHop, packet, -1, 'tx', s.tail);
+    if (packet.length <= mtu) {
+      this.toLink(iface, nextHop, packet, -1, 'tx', s.tail);
+      return { ok: true, src };
+    }
+    // RFC 8200 §4.5: only the source fragments, to the path MTU it knows.
+    this.ident = (this.ident + 1) >>> 0;
+    const pieces = fragmentIpv6(repr, payload, mtu, this.ident);
+    node.world.trace.emit(node.world.now, 'ip.fragment', node.id, iface.id, -1, pieces.length, mtu);
+    for (const piece of pieces) this.toLink(iface, nextHop, piece, -1, 'tx');
     return { ok: true, src };
   }
 
@@ -174,12 +200,36 @@ export class Ipv6Layer {
     }
   }
 
+  private scheduleReassemblyExpiry(): void {
+    if (this.reasmTimer) return;
+    this.reasmTimer = true;
+    const w = this.node.world;
+    w.sched.after(REASSEMBLY_TIMEOUT_NS, () => {
+      this.reasmTimer = false;
+      for (const gone of this.reasm.expire(w.now)) {
+        w.trace.emit(w.now, 'ip.reassembly.timeout', this.node.id, -1, -1, gone.ident);
+        // RFC 8200 §4.5: Time Exceeded code 1, only if the first fragment arrived.
+        if (gone.firstFragment) this.icmpError(gone.firstFragment, ICMPV6_TYPE.TIME_EXCEEDED, 1, 0, -1);
+      }
+      if (this.reasm.pending > 0) this.scheduleReassemblyExpiry();
+    });
+  }
+
   private deliver(p: Ipv6Packet, packet: Uint8Array, frame: Frame, iface: Interface | null): void {
     const node = this.node;
     const w = node.world;
     if (p.fragment) {
-      w.trace.emit(w.now, 'ip.drop', node.id, iface?.id ?? -1, frame.uid, p.upperProtocol, 0, 'IPv6 fragment reassembly not modelled');
-      return;
+      const whole = this.reasm.push(w.now, p, packet);
+      this.scheduleReassemblyExpiry();
+      if (!whole) {
+        if (this.reasm.lastDrop) w.trace.emit(w.now, 'ip.drop', node.id, iface?.id ?? -1, frame.uid, p.upperProtocol, 0, this.reasm.lastDrop);
+        return;
+      }
+      const re = parseIpv6(whole);
+      if (!re.ok) return;
+      w.trace.emit(w.now, 'ip.reassemble', node.id, iface?.id ?? -1, frame.uid, this.reasm.lastFragments, whole.length);
+      p = re.value;
+      packet = whole;
     }
     w.trace.emit(w.now, 'ip.rx.deliver', node.id, iface?.id ?? -1, frame.uid, p.upperProtocol, packet.length);
     switch (p.upperProtocol) {
@@ -254,11 +304,13 @@ export class Ipv6Layer {
     this.sendIcmp(q.srcAddr as Ipv6, msg);
   }
 
-  sendIcmp(dst: Ipv6, msg: Icmpv6Message, src?: Ipv6, hopLimit?: number, iface?: Interface): SendResult6 {
+  /** `pmtudisc`: like a Linux ICMPv6 socket, WANT by default: fragmented when above the path MTU. */
+  sendIcmp(dst: Ipv6, msg: Icmpv6Message, src?: Ipv6, hopLimit?: number, iface?: Interface, pmtudisc: PmtuDisc = 'want'): SendResult6 {
     const node = this.node;
     const s: Send6 = {
       dst,
       protocol: IPPROTO.ICMPV6,
+      pmtudisc,
       build: (from) => {
         const b = new Uint8Array(icmpv6Length(msg));
         emitIcmpv6(msg, from, dst, b, 0);

@@ -113,6 +113,8 @@ export class UdpLayer {
     };
     if (opts.ttl !== undefined) s.hopLimit = opts.ttl;
     if (opts.iface) s.iface = opts.iface;
+    // Linux UDP sockets default to IPV6_PMTUDISC_WANT: large datagrams leave as fragments.
+    s.pmtudisc = opts.pmtudisc ?? 'want';
     const r = node.ipv6.send(s);
     return r.ok ? { ok: true, src: 0 } : r;
   }

@@ -28,6 +28,7 @@ import type { Ipv4 } from './addr.ts';
 import type { Ipv4Packet, Ipv4Repr } from './ipv4.ts';
 import { buildIpv4, ipv4HeaderLen, Ipv4View } from './ipv4.ts';
 import { copiedIpv4Options } from './ipv4-options.ts';
+import { FragmentSet } from './fragment-set.ts';
 
 /** The smallest MTU every IPv4 link must offer (RFC 791 §3.2). */
 export const IPV4_MIN_MTU = 68;
@@ -74,37 +75,15 @@ export interface ExpiredReassembly {
   firstFragment?: Uint8Array /* raw bytes of fragment 0 if received, for ICMP time exceeded code 1 (RFC 792) */;
 }
 
-/** A gap in the datagram's data, inclusive bounds as in RFC 815 §3 ("hole.first", "hole.last"). */
-interface Hole {
-  first: number;
-  last: number;
-}
-
-interface Piece {
-  start: number;
-  data: Uint8Array;
-}
-
 interface Reassembly {
   src: Ipv4;
   dst: Ipv4;
   protocol: number;
   ident: number;
   deadlineNs: number;
-  holes: Hole[];
-  pieces: Piece[];
-  /** Fragments accepted so far. */
-  fragments: number;
-  /** Data length, known once the fragment with MF = 0 arrived. */
-  total?: number;
+  data: FragmentSet;
   firstHeader?: Uint8Array;
   firstFragment?: Uint8Array;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export class Ipv4Reassembler {
@@ -135,53 +114,23 @@ export class Ipv4Reassembler {
     let e = this.table.get(key);
     if (e && nowNs >= e.deadlineNs) return this.drop('fragment arrived after the reassembly timer expired');
     if (!e) {
-      e = { src: r.src, dst: r.dst, protocol: r.protocol, ident: r.ident, deadlineNs: nowNs + this.timeoutNs, holes: [{ first: 0, last: Infinity }], pieces: [], fragments: 0 };
+      e = { src: r.src, dst: r.dst, protocol: r.protocol, ident: r.ident, deadlineNs: nowNs + this.timeoutNs, data: new FragmentSet() };
       this.table.set(key, e);
     }
     const hl = start === 0 ? packet.headerLen : (e.firstHeader?.length ?? packet.headerLen);
     if (hl + end > MAX_DATAGRAM) return this.abandon(key, `reassembled datagram would be ${hl + end} bytes (> 65535)`);
-    for (const p of e.pieces) {
-      if (start < p.start + p.data.length && p.start < end) {
-        if (p.start === start && sameBytes(p.data, data)) return this.drop('exact duplicate fragment ignored');
-        return this.abandon(key, `fragment [${start}, ${end}) overlaps [${p.start}, ${p.start + p.data.length}) (RFC 5722 rule)`);
-      }
-    }
-    if (!r.moreFragments) {
-      if (e.total !== undefined && e.total !== end) return this.abandon(key, `second last fragment ends at ${end}, not ${e.total}`);
-      if (e.pieces.some((p) => p.start + p.data.length > end)) return this.abandon(key, `data beyond the last fragment's end ${end}`);
-      e.total = end;
-    } else if (e.total !== undefined && end > e.total) {
-      return this.abandon(key, `fragment ends at ${end}, beyond the datagram end ${e.total}`);
-    }
-    e.fragments++;
-    // RFC 815 §3 steps 1-8: the new fragment fills part of the one hole it falls into.
-    if (data.length > 0) {
-      const last = end - 1;
-      const next: Hole[] = [];
-      for (const h of e.holes) {
-        if (start > h.last || last < h.first) {
-          next.push(h);
-          continue;
-        }
-        if (start > h.first) next.push({ first: h.first, last: start - 1 });
-        if (last < h.last) next.push({ first: last + 1, last: h.last });
-      }
-      e.holes = next;
-      e.pieces.push({ start, data: data.slice() });
-    }
-    if (e.total !== undefined) {
-      const total = e.total;
-      e.holes = e.holes.filter((h) => h.first < total).map((h) => ({ first: h.first, last: Math.min(h.last, total - 1) }));
-    }
+    const refused = e.data.add(start, data, r.moreFragments);
+    if (refused) return 'drop' in refused ? this.drop(refused.drop) : this.abandon(key, refused.abandon);
     if (start === 0) {
       e.firstHeader = raw.slice(0, packet.headerLen);
       e.firstFragment = raw.slice(0, packet.totalLength);
     }
-    if (e.holes.length > 0 || e.total === undefined || !e.firstHeader) return undefined;
-    if (e.firstHeader.length + e.total > MAX_DATAGRAM) return this.abandon(key, `reassembled datagram would be ${e.firstHeader.length + e.total} bytes (> 65535)`);
+    if (!e.data.complete || !e.firstHeader) return undefined;
+    const total = e.data.total!;
+    if (e.firstHeader.length + total > MAX_DATAGRAM) return this.abandon(key, `reassembled datagram would be ${e.firstHeader.length + total} bytes (> 65535)`);
     this.table.delete(key);
-    this.lastFragments = e.fragments;
-    return assemble(e.firstHeader, e.pieces, e.total);
+    this.lastFragments = e.data.fragments;
+    return assemble(e.firstHeader, e.data, total);
   }
 
   /** Removes and reports every reassembly whose deadline is at or before `nowNs`, oldest first. */
@@ -206,10 +155,10 @@ export class Ipv4Reassembler {
   }
 }
 
-function assemble(header: Uint8Array, pieces: Piece[], total: number): Uint8Array {
+function assemble(header: Uint8Array, data: FragmentSet, total: number): Uint8Array {
   const out = new Uint8Array(header.length + total);
   out.set(header, 0);
-  for (const p of pieces) out.set(p.data, header.length + p.start);
+  data.copyInto(out, header.length);
   const v = Ipv4View.unchecked(out);
   v.totalLength = out.length;
   v.moreFragments = false;
