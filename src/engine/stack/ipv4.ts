@@ -20,6 +20,7 @@ import type { Interface } from '../net/iface.ts';
 import type { Route } from './routing.ts';
 import type { PatternTail } from '../trace/store.ts';
 import type { IpNode } from './host.ts';
+import { reassemblyTimer } from './reassembly-timer.ts';
 import { firewallVerdict } from './firewall.ts';
 import { readQuoted } from './quoted.ts';
 
@@ -64,9 +65,16 @@ export class Ipv4Layer {
   private ident: number;
   private readonly pmtu = new Map<number, { mtu: number; expires: number }>();
   private readonly reasm = new Ipv4Reassembler(REASSEMBLY_TIMEOUT_NS);
+  /** Arms the reassembly timer; on expiry: RFC 792 / RFC 1122 §3.3.2 Time Exceeded (code 1), only if fragment zero arrived. */
+  private readonly scheduleReassemblyExpiry: () => void;
 
   constructor(private readonly node: IpNode) {
     this.ident = node.world.rng.stream(`host:${node.name}:ipv4-ident`).int(0, 0xffff);
+    this.scheduleReassemblyExpiry = reassemblyTimer(this.node.world, REASSEMBLY_TIMEOUT_NS, this.reasm, (gone) => {
+      const w = this.node.world;
+      w.trace.emit(w.now, 'ip.reassembly.timeout', this.node.id, -1, -1, gone.ident);
+      if (gone.firstFragment) this.icmpError(gone.firstFragment, ICMPV4_TYPE.TIME_EXCEEDED, 1, 0, -1);
+    });
   }
 
   // ---- output ----------------------------------------------------------------------------
@@ -277,21 +285,6 @@ export class Ipv4Layer {
     }
   }
 
-  private reasmTimer = false;
-  private scheduleReassemblyExpiry(): void {
-    if (this.reasmTimer) return;
-    this.reasmTimer = true;
-    const w = this.node.world;
-    w.sched.after(REASSEMBLY_TIMEOUT_NS, () => {
-      this.reasmTimer = false;
-      for (const gone of this.reasm.expire(w.now)) {
-        w.trace.emit(w.now, 'ip.reassembly.timeout', this.node.id, -1, -1, gone.ident);
-        // RFC 792 / RFC 1122 §3.3.2: time exceeded (code 1) only if fragment zero arrived.
-        if (gone.firstFragment) this.icmpError(gone.firstFragment, ICMPV4_TYPE.TIME_EXCEEDED, 1, 0, -1);
-      }
-      if (this.reasm.pending > 0) this.scheduleReassemblyExpiry();
-    });
-  }
 
   private forward(p: Ipv4Packet, packet: Uint8Array, frame: Frame, inIface: Interface): void {
     const node = this.node;

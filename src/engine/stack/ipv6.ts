@@ -27,6 +27,7 @@ import { maskV6 } from './routing.ts';
 import { NeighborCache } from './neighbor.ts';
 import type { IpNode } from './host.ts';
 import { ALL_NODES, ALL_ROUTERS } from './host.ts';
+import { reassemblyTimer } from './reassembly-timer.ts';
 import { firewallVerdict } from './firewall.ts';
 import { readQuoted } from './quoted.ts';
 import type { PmtuDisc, SendResult } from './ipv4.ts';
@@ -65,7 +66,8 @@ export class Ipv6Layer {
   private lastRa = -Infinity;
   private raPending = false;
   private readonly reasm = new Ipv6Reassembler(REASSEMBLY_TIMEOUT_NS);
-  private reasmTimer = false;
+  /** Arms the reassembly timer; on expiry: RFC 8200 §4.5 Time Exceeded code 1, only if the first fragment arrived. */
+  private readonly scheduleReassemblyExpiry: () => void;
   /** Fragment Identification: a per-host counter from a seeded start (Linux hashes; any unique value will do). */
   private ident: number;
 
@@ -84,6 +86,11 @@ export class Ipv6Layer {
       },
       { reachableNs: node.config.neighborReachableNs, retransNs: node.config.neighborRetransNs, maxProbes: node.config.neighborMaxProbes, queueLimit: 101 },
     );
+    this.scheduleReassemblyExpiry = reassemblyTimer(this.node.world, REASSEMBLY_TIMEOUT_NS, this.reasm, (gone) => {
+      const w = this.node.world;
+      w.trace.emit(w.now, 'ip.reassembly.timeout', this.node.id, -1, -1, gone.ident);
+      if (gone.firstFragment) this.icmpError(gone.firstFragment, ICMPV6_TYPE.TIME_EXCEEDED, 1, 0, -1);
+    });
   }
 
   start(now: number): void {
@@ -200,20 +207,6 @@ export class Ipv6Layer {
     }
   }
 
-  private scheduleReassemblyExpiry(): void {
-    if (this.reasmTimer) return;
-    this.reasmTimer = true;
-    const w = this.node.world;
-    w.sched.after(REASSEMBLY_TIMEOUT_NS, () => {
-      this.reasmTimer = false;
-      for (const gone of this.reasm.expire(w.now)) {
-        w.trace.emit(w.now, 'ip.reassembly.timeout', this.node.id, -1, -1, gone.ident);
-        // RFC 8200 §4.5: Time Exceeded code 1, only if the first fragment arrived.
-        if (gone.firstFragment) this.icmpError(gone.firstFragment, ICMPV6_TYPE.TIME_EXCEEDED, 1, 0, -1);
-      }
-      if (this.reasm.pending > 0) this.scheduleReassemblyExpiry();
-    });
-  }
 
   private deliver(p: Ipv6Packet, packet: Uint8Array, frame: Frame, iface: Interface | null): void {
     const node = this.node;

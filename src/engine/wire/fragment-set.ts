@@ -2,8 +2,8 @@
  * The part of datagram reassembly IPv4 and IPv6 share: collecting fragment data by offset with
  * RFC 815 hole descriptors, the RFC 5722 overlap rule (any overlap abandons the datagram; an
  * exact duplicate is ignored, as RFC 8200 §4.5 allows) and the consistency of the last
- * fragment. Header handling, keys, timers and size limits belong to ipv4-fragment.ts and
- * ipv6-fragment.ts.
+ * fragment, and the table of datagrams in reassembly with their deadlines. Header handling,
+ * keys and size limits belong to ipv4-fragment.ts and ipv6-fragment.ts.
  */
 
 /** A gap in the datagram's data, inclusive bounds as in RFC 815 §3 ("hole.first", "hole.last"). */
@@ -81,5 +81,41 @@ export class FragmentSet {
   /** Copies the data into `out` from offset `at`. */
   copyInto(out: Uint8Array, at: number): void {
     for (const p of this.pieces) out.set(p.data, at + p.start);
+  }
+}
+
+/** Datagrams in reassembly, by key, each with the deadline its first fragment started. */
+export abstract class ReassemblyTable<E extends { deadlineNs: number }> {
+  protected readonly table = new Map<string, E>();
+  /** Why the most recent `push` discarded data, or undefined if it did not. For trace events. */
+  lastDrop: string | undefined;
+  /** How many fragments the datagram the most recent `push` completed was made of (0 if none). */
+  lastFragments = 0;
+
+  constructor(protected readonly timeoutNs: number) {}
+
+  get pending(): number {
+    return this.table.size;
+  }
+
+  /** Removes and returns every entry whose deadline is at or before `nowNs`, oldest first. */
+  protected takeExpired(nowNs: number): E[] {
+    const out: E[] = [];
+    for (const [key, e] of this.table) {
+      if (nowNs < e.deadlineNs) continue;
+      this.table.delete(key);
+      out.push(e);
+    }
+    return out;
+  }
+
+  protected drop(reason: string): undefined {
+    this.lastDrop = reason;
+    return undefined;
+  }
+
+  protected abandon(key: string, reason: string): undefined {
+    this.table.delete(key);
+    return this.drop(`reassembly abandoned: ${reason}`);
   }
 }

@@ -28,7 +28,7 @@ import type { Ipv4 } from './addr.ts';
 import type { Ipv4Packet, Ipv4Repr } from './ipv4.ts';
 import { buildIpv4, ipv4HeaderLen, Ipv4View } from './ipv4.ts';
 import { copiedIpv4Options } from './ipv4-options.ts';
-import { FragmentSet } from './fragment-set.ts';
+import { FragmentSet, ReassemblyTable } from './fragment-set.ts';
 
 /** The smallest MTU every IPv4 link must offer (RFC 791 §3.2). */
 export const IPV4_MIN_MTU = 68;
@@ -86,19 +86,7 @@ interface Reassembly {
   firstFragment?: Uint8Array;
 }
 
-export class Ipv4Reassembler {
-  private readonly table = new Map<string, Reassembly>();
-  /** Why the most recent `push` discarded data, or undefined if it did not. For trace events. */
-  lastDrop: string | undefined;
-  /** How many fragments the datagram the most recent `push` completed was made of (0 if none). */
-  lastFragments = 0;
-
-  constructor(private readonly timeoutNs: number) {}
-
-  get pending(): number {
-    return this.table.size;
-  }
-
+export class Ipv4Reassembler extends ReassemblyTable<Reassembly> {
   push(nowNs: number, packet: Ipv4Packet, raw: Uint8Array): Uint8Array | undefined {
     this.lastDrop = undefined;
     this.lastFragments = 0;
@@ -135,23 +123,7 @@ export class Ipv4Reassembler {
 
   /** Removes and reports every reassembly whose deadline is at or before `nowNs`, oldest first. */
   expire(nowNs: number): ExpiredReassembly[] {
-    const out: ExpiredReassembly[] = [];
-    for (const [key, e] of this.table) {
-      if (nowNs < e.deadlineNs) continue;
-      this.table.delete(key);
-      out.push({ src: e.src, dst: e.dst, protocol: e.protocol, ident: e.ident, ...(e.firstFragment ? { firstFragment: e.firstFragment } : {}) });
-    }
-    return out;
-  }
-
-  private drop(reason: string): undefined {
-    this.lastDrop = reason;
-    return undefined;
-  }
-
-  private abandon(key: string, reason: string): undefined {
-    this.table.delete(key);
-    return this.drop(`reassembly abandoned: ${reason}`);
+    return this.takeExpired(nowNs).map((e) => ({ src: e.src, dst: e.dst, protocol: e.protocol, ident: e.ident, ...(e.firstFragment ? { firstFragment: e.firstFragment } : {}) }));
   }
 }
 

@@ -17,7 +17,7 @@
  */
 import type { Ipv6 } from './addr.ts';
 import { put16, put32 } from './bytes.ts';
-import { FragmentSet } from './fragment-set.ts';
+import { FragmentSet, ReassemblyTable } from './fragment-set.ts';
 import type { Ipv6Packet, Ipv6Repr } from './ipv6.ts';
 import { buildIpv6, IPV6_HEADER_LEN } from './ipv6.ts';
 
@@ -76,20 +76,7 @@ function hex8(n: number): string {
   return (n >>> 0).toString(16).padStart(8, '0');
 }
 
-export class Ipv6Reassembler {
-  private readonly table = new Map<string, Reassembly6>();
-  /** Why the most recent `push` discarded data, or undefined if it did not. */
-  lastDrop: string | undefined;
-  /** How many fragments the datagram the most recent `push` completed was made of (0 if none). */
-  lastFragments = 0;
-
-  constructor(private readonly timeoutNs: number) {}
-
-  get pending(): number {
-    return this.table.size;
-  }
-
-  /** Takes a fragment (`packet.fragment` set); returns the whole packet once every piece is in. */
+export class Ipv6Reassembler extends ReassemblyTable<Reassembly6> {
   push(nowNs: number, packet: Ipv6Packet, raw: Uint8Array): Uint8Array | undefined {
     this.lastDrop = undefined;
     this.lastFragments = 0;
@@ -135,25 +122,9 @@ export class Ipv6Reassembler {
     return out;
   }
 
-  /** Removes and reports every reassembly whose deadline is at or before `nowNs`. */
+  /** Removes and reports every reassembly whose deadline is at or before `nowNs`, oldest first. */
   expire(nowNs: number): ExpiredReassembly6[] {
-    const out: ExpiredReassembly6[] = [];
-    for (const [key, e] of this.table) {
-      if (nowNs < e.deadlineNs) continue;
-      this.table.delete(key);
-      out.push({ src: e.src, dst: e.dst, ident: e.ident, ...(e.firstFragment ? { firstFragment: e.firstFragment } : {}) });
-    }
-    return out;
-  }
-
-  private drop(reason: string): undefined {
-    this.lastDrop = reason;
-    return undefined;
-  }
-
-  private abandon(key: string, reason: string): undefined {
-    this.table.delete(key);
-    return this.drop(`reassembly abandoned: ${reason}`);
+    return this.takeExpired(nowNs).map((e) => ({ src: e.src, dst: e.dst, ident: e.ident, ...(e.firstFragment ? { firstFragment: e.firstFragment } : {}) }));
   }
 }
 
