@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { events, run, session } from './helpers.ts';
+import { builtinScenario } from '../../src/engine/index.ts';
 import { RouteTable4, RouteTable6 } from '../../src/engine/stack/routing.ts';
 import { ip4, ip6 } from '../../src/engine/wire/addr.ts';
 import { parseEthernet } from '../../src/engine/wire/ethernet.ts';
@@ -96,6 +97,35 @@ describe('fragmentation (RFC 791 §3.2)', () => {
     const frags = events(s, 'ip.fragment');
     expect(frags.map((e) => e.a)).toEqual([3, 3]); // request and reply, three fragments each
     expect(events(s, 'ip.reassemble')).toHaveLength(2);
+  });
+});
+
+describe('reassembly timeout', () => {
+  /** The lan scenario with alice's link losing the second big frame alice sends (a middle fragment). */
+  const lossy = (protocol: 'ipv4' | 'ipv6') => {
+    const base = builtinScenario('lan')!;
+    const links = base.links.map((l, i) => (i === 0 ? { ...l, rules: [{ from: 'alice', match: { protocol, minLength: 1000 }, nth: 2, action: 'drop' as const }] } : l));
+    return session('lan', { links });
+  };
+
+  it('RFC 792 / RFC 1122 §3.3.2: a datagram missing a fragment is given up after 30 s (Linux ipfrag_time) with Time Exceeded code 1', () => {
+    const s = lossy('ipv4');
+    const { lines } = run(s, 'alice', 'ping -c 1 -W 40 -s 3000 192.168.10.12');
+    expect(lines[1]).toBe('From 192.168.10.12 icmp_seq=1 Frag reassembly time exceeded');
+    const [gone] = events(s, 'ip.reassembly.timeout');
+    const [first] = events(s, 'ip.fragment');
+    expect(gone!.t - first!.t).toBeGreaterThanOrEqual(30e9);
+    expect(gone!.t - first!.t).toBeLessThan(30.01e9);
+  });
+
+  it('RFC 8200 §4.5: IPv6 gives up after 60 s and sends Time Exceeded code 1 ("Defragmentation failure")', () => {
+    const s = lossy('ipv6');
+    const { lines } = run(s, 'alice', 'ping -6 -c 1 -W 70 -s 3000 fd00:10::12');
+    expect(lines[1]).toBe('From fd00:10::12 icmp_seq=1 Time exceeded: Defragmentation failure');
+    const [gone] = events(s, 'ip.reassembly.timeout');
+    const [first] = events(s, 'ip.fragment');
+    expect(gone!.t - first!.t).toBeGreaterThanOrEqual(60e9);
+    expect(gone!.t - first!.t).toBeLessThan(60.01e9);
   });
 });
 

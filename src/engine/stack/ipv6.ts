@@ -284,7 +284,7 @@ export class Ipv6Layer {
     const suppress = (reason: string): void => void w.trace.emit(w.now, 'icmp.suppress', node.id, -1, parent, type, code, reason);
     if (!node.config.icmpErrors) return suppress('ICMP errors disabled on this node');
     if (isIpv6Multicast(q.dstAddr as Ipv6) && type !== ICMPV6_TYPE.PACKET_TOO_BIG) return suppress('offending packet was multicast');
-    if (q.protocol === IPPROTO.ICMPV6 && (offending[40] ?? 0) < 128) return suppress('never an error about an ICMPv6 error');
+    if (q.protocol === IPPROTO.ICMPV6 && (offending[q.l4Offset] ?? 0) < 128) return suppress('never an error about an ICMPv6 error');
     const original = offending.subarray(0, Math.min(offending.length, ICMPV6_ERROR_MAX - 48));
     const msg: Icmpv6Message =
       type === ICMPV6_TYPE.PACKET_TOO_BIG

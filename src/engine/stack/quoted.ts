@@ -58,9 +58,9 @@ export function readQuoted(q: Uint8Array): QuotedPacket | undefined {
     };
   }
   if (version === 6 && q.length >= 40) {
-    const protocol = q[6]!;
     const srcAddr = readIpv6(q, 8);
     const dstAddr = readIpv6(q, 24);
+    const { protocol, offset, fragment } = skipExtensionHeaders(q);
     return {
       v6: true,
       protocol,
@@ -69,9 +69,33 @@ export function readQuoted(q: Uint8Array): QuotedPacket | undefined {
       srcAddr,
       dstAddr,
       ttl: q[7]!,
-      l4Offset: 40,
-      ...l4Fields(q, 40, protocol, true),
+      l4Offset: offset,
+      // A later fragment quotes no upper-layer header (only the first fragment carries it).
+      ...(fragment ? {} : l4Fields(q, offset, protocol, true)),
     };
   }
   return undefined;
+}
+
+/**
+ * Skips the quoted packet's extension headers, as Linux's ipv6_skip_exthdr does for errors:
+ * Hop-by-Hop, Routing, Destination Options, AH, and a Fragment header with offset 0 (the
+ * upper-layer header follows it); a fragment with a non-zero offset ends the walk.
+ */
+function skipExtensionHeaders(q: Uint8Array): { protocol: number; offset: number; fragment: boolean } {
+  let protocol = q[6]!;
+  let offset = 40;
+  for (;;) {
+    if (protocol !== 0 && protocol !== 43 && protocol !== 60 && protocol !== 44 && protocol !== 51) return { protocol, offset, fragment: false };
+    if (q.length < offset + 8) return { protocol, offset, fragment: false };
+    const next = q[offset]!;
+    if (protocol === 44) {
+      const fragOffset = ((q[offset + 2]! << 8) | q[offset + 3]!) & 0xfff8;
+      if (fragOffset !== 0) return { protocol: next, offset: offset + 8, fragment: true };
+      offset += 8;
+    } else {
+      offset += protocol === 51 ? (q[offset + 1]! + 2) * 4 : (q[offset + 1]! + 1) * 8;
+    }
+    protocol = next;
+  }
 }
