@@ -171,7 +171,7 @@ export class EngineHost implements EngineApi {
       timeNs: s.timeNs,
       addresses: node.ifaces.map((i) => ({ iface: i.name, mac: formatMac(i.mac), addresses: i.describeAddresses() })),
       routes,
-      neighbors: mine(s.neighbors).map((n) => ({ ip: n.ip, mac: formatMac(n.mac), iface: ifName(n.iface) })),
+      neighbors: mine(s.neighbors).map((n) => ({ ip: n.ip, mac: formatMac(n.mac), iface: ifName(n.iface), state: n.state })),
       macTable: mine(s.macTables).map((m) => ({ mac: formatMac(m.mac), port: m.port })),
       natMappings: mine(s.natMappings).map((m) => m.mapping),
       pathMtu: mine(s.pathMtu).map((p) => ({ destination: p.destination, mtu: p.mtu })),

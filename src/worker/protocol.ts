@@ -121,7 +121,7 @@ export interface NodeState {
   readonly addresses: readonly { readonly iface: string; readonly mac: string; readonly addresses: readonly string[] }[];
   /** `ip route` style lines, IPv4 then IPv6 (router-advertised routes only once learned). */
   readonly routes: readonly string[];
-  readonly neighbors: readonly { readonly ip: string; readonly mac: string; readonly iface: string }[];
+  readonly neighbors: readonly { readonly ip: string; readonly mac: string; readonly iface: string; readonly state: string }[];
   readonly macTable: readonly { readonly mac: string; readonly port: number }[];
   readonly natMappings: readonly string[];
   readonly pathMtu: readonly { readonly destination: string; readonly mtu: number }[];

@@ -42,9 +42,9 @@ describe('seek (Timeline)', () => {
     for (const n of s.world.nodes) {
       const node = n as IpNode;
       if (!node.arp) continue;
-      for (const e of node.arp.entries.values()) if (e.state === 'reachable') live.push(`${n.name} ${formatIpv4(e.addr)}`);
+      for (const e of node.arp.entries.values()) if (e.state !== 'incomplete') live.push(`${n.name} ${formatIpv4(e.addr)} ${e.state.toUpperCase()}`);
     }
-    const rebuilt = [...st.neighbors.values()].map((nb) => `${s.world.nodes[nb.node]!.name} ${nb.ip}`);
+    const rebuilt = [...st.neighbors.values()].filter((nb) => !nb.ip.includes(':')).map((nb) => `${s.world.nodes[nb.node]!.name} ${nb.ip} ${nb.state}`);
     expect(rebuilt.sort()).toEqual(live.sort());
     expect(st.natMappings.size).toBe(2);
   });

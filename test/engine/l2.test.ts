@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { events, run, session } from './helpers.ts';
-import { formatMac } from '../../src/engine/wire/addr.ts';
+import { Session } from '../../src/engine/index.ts';
+import { bulkPath } from '../../src/engine/scenario/builtin/tcp.ts';
+import { readMac, formatMac } from '../../src/engine/wire/addr.ts';
 import type { Switch } from '../../src/engine/net/switch.ts';
 import type { IpNode } from '../../src/engine/stack/host.ts';
 
@@ -87,7 +89,8 @@ describe('IEEE 802.1D learning switch', () => {
   it('ages a MAC entry idle for the ageing time (300 s default)', () => {
     const s = session('lan');
     run(s, 'alice', 'ping -c 1 192.168.10.12');
-    s.runUntil(s.world.now + 301e9);
+    // The last frames are bob's unicast ARP probe and alice's answer, ~5 s after the ping.
+    s.runUntil(s.world.now + 310e9);
     const aged = events(s, 'sw.age');
     expect(aged.length).toBeGreaterThanOrEqual(2);
     expect((s.world.node('sw1') as Switch).table.size).toBe(0);
@@ -108,13 +111,54 @@ describe('ARP (RFC 826) and the neighbour cache', () => {
     expect((s.world.node('bob') as IpNode).arp.entries.size).toBe(1);
   });
 
-  it('expires entries after the reachable time, then resolves again', () => {
+  it('Linux NUD: an entry learned from a request is STALE; used, it goes DELAY, and 5 s later PROBE sends a unicast ARP request', () => {
     const s = session('lan');
     run(s, 'alice', 'ping -c 1 192.168.10.12');
+    const bob = s.world.node('bob') as IpNode;
+    const alice = s.world.node('alice') as IpNode;
+    const stateOf = (n: IpNode) => [...n.arp.entries.values()].map((e) => e.state);
+    // alice asked and got a reply: REACHABLE. bob learned alice from her request (STALE) and
+    // answering her echo request used the entry (DELAY).
+    expect(stateOf(alice)).toEqual(['reachable']);
+    expect(stateOf(bob)).toEqual(['delay']);
+    s.runUntil(s.world.now + 6e9);
+    const requests = events(s, 'arp.tx.request');
+    expect(requests.map((e) => s.world.nodes[e.node]!.name)).toEqual(['alice', 'bob']);
+    const probe = requests[1]!;
+    const firstPing = events(s, 'icmp.tx')[0]!;
+    expect((probe.t - firstPing.t) / 1e9).toBeCloseTo(5, 2);
+    // The probe is unicast to alice's MAC (RFC 4861 §7.3.3's idea, as Linux does for ARP too).
+    const frame = s.world.trace.packets.bytes(probe.pkt >= 0 ? probe.pkt : events(s, 'phy.txBegin').find((e) => e.t >= probe.t && e.node === bob.id)!.pkt);
+    expect(formatMac(readMac(frame, 0))).toBe('02:00:00:01:01:00');
+    expect(stateOf(bob)).toEqual(['reachable']);
+    expect(events(s, 'arp.cache.state').map((e) => `${s.world.nodes[e.node]!.name} ${e.text}`)).toEqual(['bob DELAY', 'bob PROBE', 'bob REACHABLE']);
+  });
+
+  it('REACHABLE decays to STALE (no probe while unused); the next packet goes out at once and is followed by a probe', () => {
+    const s = session('lan');
+    run(s, 'alice', 'ping -c 1 192.168.10.12');
+    const alice = s.world.node('alice') as IpNode;
     s.runUntil(s.world.now + 61e9);
-    expect(events(s, 'arp.cache.expire').length).toBeGreaterThanOrEqual(1);
-    run(s, 'alice', 'ping -c 1 192.168.10.12', 0);
-    expect(events(s, 'arp.tx.request')).toHaveLength(2);
+    expect([...alice.arp.entries.values()].map((e) => e.state)).toEqual(['stale']);
+    expect(events(s, 'arp.cache.expire')).toEqual([]);
+    const before = events(s, 'arp.tx.request').length;
+    const { lines } = run(s, 'alice', 'ping -c 1 192.168.10.12', 0);
+    expect(lines[1]).toMatch(/^64 bytes from 192\.168\.10\.12/);
+    // No broadcast request before the ping: it used the STALE entry; the probe follows 5 s later.
+    expect(events(s, 'arp.tx.request').length).toBe(before);
+    s.runUntil(s.world.now + 6e9);
+    expect(events(s, 'arp.tx.request').filter((e) => s.world.nodes[e.node]!.name === 'alice').length).toBe(2);
+  });
+
+  it('a TCP sender making progress keeps its next hop REACHABLE without probes (Linux dst_confirm); a router, which only forwards, probes', () => {
+    const s = new Session(bulkPath({ bandwidth: '2Mbit', seconds: 45 }), { skipActions: true });
+    const lines: string[] = [];
+    s.runUntil(1e9);
+    expect(s.exec('sender', 'iperf3 -c 10.10.2.20 -t 45', (l) => lines.push(l))).toBe(0);
+    expect(s.world.now).toBeGreaterThan(45e9);
+    const requests = events(s, 'arp.tx.request').map((e) => [s.world.nodes[e.node]!.name, e.t] as const);
+    expect(requests.filter(([n, t]) => n === 'sender' && t > 2e9)).toEqual([]);
+    expect(requests.filter(([n, t]) => n === 'r1' && t > 10e9).length).toBeGreaterThan(0);
   });
 
   it('RFC 1122 §2.3.2.1: an unanswered address fails after 3 probes; ping reports Destination Host Unreachable', () => {

@@ -104,7 +104,7 @@ describe('reassembly timeout', () => {
   /** The lan scenario with alice's link losing the second big frame alice sends (a middle fragment). */
   const lossy = (protocol: 'ipv4' | 'ipv6') => {
     const base = builtinScenario('lan')!;
-    const links = base.links.map((l, i) => (i === 0 ? { ...l, rules: [{ from: 'alice', match: { protocol, minLength: 1000 }, nth: 2, action: 'drop' as const }] } : l));
+    const links = (base.links ?? []).map((l, i) => (i === 0 ? { ...l, rules: [{ from: 'alice', match: { protocol, minLength: 1000 }, nth: 2, action: 'drop' as const }] } : l));
     return session('lan', { links });
   };
 

@@ -398,6 +398,25 @@ describe.skipIf(skipReason !== undefined)(`real ping/traceroute oracle${skipReas
     ]);
   });
 
+  it('Linux NUD: a router that learned a host from its ARP request (STALE) and answered through it probes it by unicast 5 s later (what test/engine/l2.test.ts checks of the engine)', () => {
+    inA('ip', 'neigh', 'flush', 'all');
+    run('ip', ['netns', 'exec', NS.r1, 'ip', 'neigh', 'flush', 'all']);
+    const mac = inA('cat', `/sys/class/net/${NS.a}0/address`).stdout.trim();
+    const script = `timeout -s INT 8 tcpdump -tt -n -e -l -i ${NS.a}0 'arp or icmp' 2>/dev/null & sleep 1; ping -c 1 -W 1 10.0.0.1 >/dev/null; wait`;
+    const r = inA('sh', '-c', script);
+    samples.push(`$ tcpdump -tt -n -e (on a0) during ping -c 1 10.0.0.1, 8 s\n${r.stdout}`);
+    const lines = outputLines(r.stdout);
+    const at = (re: RegExp): number[] => lines.filter((l) => re.test(l)).map((l) => Number(l.split(' ')[0]));
+    const broadcast = at(/ > ff:ff:ff:ff:ff:ff, ethertype ARP .*Request who-has 10\.0\.0\.1 tell 10\.0\.0\.2/);
+    const echoReply = at(/ICMP echo reply/);
+    const probe = at(new RegExp(` > ${mac}, ethertype ARP .*Request who-has 10\\.0\\.0\\.2 tell 10\\.0\\.0\\.1`));
+    expect(broadcast).toHaveLength(1);
+    expect(echoReply).toHaveLength(1);
+    expect(probe).toHaveLength(1);
+    expect(probe[0]! - echoReply[0]!).toBeGreaterThan(4.5);
+    expect(probe[0]! - echoReply[0]!).toBeLessThan(6);
+  });
+
   it('traceroute -n (UDP) with a silent hop', () => {
     const hops = checkTraceroute(traceroute('-n', '10.0.2.2').stdout, true);
     expect(hops.map((h) => h.probes.map((p) => p.address ?? '*').join(' '))).toEqual(['10.0.0.1 10.0.0.1 10.0.0.1', '* * *', '10.0.2.2 10.0.2.2 10.0.2.2']);

@@ -59,7 +59,7 @@ export const arpCommand: Command = {
     const all: ArpRow[] = [...ctx.host.arp.entries.values()].map((e) => {
       const ip = formatIpv4(e.addr);
       const name = numeric ? ip : (world.hosts.byAddr.get(ip) ?? ip);
-      return { name, ip, iface: e.iface.name, ...(e.state === 'reachable' ? { mac: formatMac(e.mac) } : {}) };
+      return { name, ip, iface: e.iface.name, ...(e.state !== 'incomplete' ? { mac: formatMac(e.mac) } : {}) };
     });
     const rows = all.filter((r) => (iface === undefined || r.iface === iface) && (target === undefined || r.ip === target));
     if (rows.length > 0 && !bsd) ctx.print(ARP_HEADER);

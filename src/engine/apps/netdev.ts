@@ -5,6 +5,7 @@
  * (the kernel's per-device order); routes in the kernel's dump order. Used by `ip`, `arp` and
  * tcpdump's `-i any` lines.
  */
+import { neighborStateName } from '../stack/neighbor.ts';
 import type { Interface } from '../net/iface.ts';
 import type { IpNode } from '../stack/host.ts';
 import type { Route } from '../stack/routing.ts';
@@ -146,11 +147,11 @@ export function neighboursOf(host: IpNode): Array<IpNeigh & { family: 4 | 6; ifn
   const out: Array<IpNeigh & { family: 4 | 6; ifname: string }> = [];
   for (const e of host.arp.entries.values()) {
     const base = { family: 4 as const, ifname: e.iface.name, addr: formatIpv4(e.addr), dev: e.iface.name };
-    out.push(e.state === 'reachable' ? { ...base, lladdr: formatMac(e.mac), state: 'REACHABLE' } : { ...base, state: 'INCOMPLETE' });
+    out.push(e.state !== 'incomplete' ? { ...base, lladdr: formatMac(e.mac), state: neighborStateName(e.state) } : { ...base, state: 'INCOMPLETE' });
   }
   for (const e of host.ipv6.nd.entries.values()) {
     const base = { family: 6 as const, ifname: e.iface.name, addr: formatIpv6(e.addr), dev: e.iface.name };
-    out.push(e.state === 'reachable' ? { ...base, lladdr: formatMac(e.mac), ...(isRouterMac(host, e.mac) ? { router: true } : {}), state: 'REACHABLE' } : { ...base, state: 'INCOMPLETE' });
+    out.push(e.state !== 'incomplete' ? { ...base, lladdr: formatMac(e.mac), ...(isRouterMac(host, e.mac) ? { router: true } : {}), state: neighborStateName(e.state) } : { ...base, state: 'INCOMPLETE' });
   }
   return out;
 }

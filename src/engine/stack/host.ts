@@ -31,11 +31,15 @@ export interface IpNodeConfig {
   icmpErrors: boolean;
   /** Whether this node answers echo requests. */
   icmpEcho: boolean;
-  /** Neighbour entries stay reachable this long (Linux base_reachable_time is 30 s ± 50%). */
+  /** Neighbour entries stay REACHABLE a random 0.5–1.5 × this after a confirmation (Linux base_reachable_time 30 s). */
   neighborReachableNs: number;
-  /** Retransmit interval and count for ARP/NS (Linux: 1 s, 3 probes). */
+  /** Retransmit interval and count for ARP/NS while resolving (Linux: 1 s, mcast_solicit 3). */
   neighborRetransNs: number;
   neighborMaxProbes: number;
+  /** DELAY before probing a STALE entry that was used (delay_first_probe_time 5 s). */
+  neighborDelayNs: number;
+  /** Unicast probes before a PROBE entry is removed (ucast_solicit 3). */
+  neighborUnicastProbes: number;
   /** Routers send Router Advertisements on links with IPv6 prefixes; hosts send RS at start. */
   ipv6RouterAdvertisements: boolean;
 }
@@ -45,9 +49,11 @@ export const HOST_DEFAULTS: IpNodeConfig = {
   ttl: 64,
   icmpErrors: true,
   icmpEcho: true,
-  neighborReachableNs: 60e9,
+  neighborReachableNs: 30e9,
   neighborRetransNs: 1e9,
   neighborMaxProbes: 3,
+  neighborDelayNs: 5e9,
+  neighborUnicastProbes: 3,
   ipv6RouterAdvertisements: true,
 };
 
@@ -180,6 +186,17 @@ export class IpNode extends Node {
   onIcmp(fn: IcmpListener): () => void {
     this.icmpListeners.add(fn);
     return () => this.icmpListeners.delete(fn);
+  }
+
+  /** An upper layer saw progress to `dst`: its next hop's neighbour entry is confirmed (Linux dst_confirm). */
+  confirmNeighbor(dst: Ipv4 | Ipv6): void {
+    if (typeof dst === 'number') {
+      const route = this.ipv4.route(dst);
+      if (route) this.arp.confirm(route.iface, route.gateway ?? dst);
+    } else {
+      const route = this.ipv6.route(dst);
+      if (route) this.ipv6.nd.confirm(route.iface, route.gateway ?? dst);
+    }
   }
 
   notifyIcmp(e: IcmpEvent): void {

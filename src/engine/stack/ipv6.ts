@@ -24,7 +24,7 @@ import type { Interface } from '../net/iface.ts';
 import type { Route } from './routing.ts';
 import type { PatternTail } from '../trace/store.ts';
 import { maskV6 } from './routing.ts';
-import { NeighborCache } from './neighbor.ts';
+import { NEIGHBOR_STATE_CODE, NeighborCache } from './neighbor.ts';
 import type { IpNode } from './host.ts';
 import { ALL_NODES, ALL_ROUTERS } from './host.ts';
 import { reassemblyTimer } from './reassembly-timer.ts';
@@ -78,13 +78,23 @@ export class Ipv6Layer {
       w,
       {
         key: (iface, a) => `${iface.id}/${formatIpv6(a)}`,
-        solicit: (iface, a) => this.sendNdp(iface, solicitedNodeMulticast(a), { kind: 'neighborSolicitation', target: a, options: [{ type: 'sourceLinkAddr', mac: iface.mac }] }),
-        onAdd: (e) => w.trace.emit(w.now, 'ndp.cache.add', node.id, e.iface.id, -1, e.mac, 0, formatIpv6(e.addr)),
+        // Multicast to the solicited-node group while resolving; unicast to the address when probing (RFC 4861 §7.3.3).
+        solicit: (iface, a, _attempt, unicastMac) => this.sendNdp(iface, unicastMac === undefined ? solicitedNodeMulticast(a) : a, { kind: 'neighborSolicitation', target: a, options: [{ type: 'sourceLinkAddr', mac: iface.mac }] }),
+        onAdd: (e) => w.trace.emit(w.now, 'ndp.cache.add', node.id, e.iface.id, -1, e.mac, NEIGHBOR_STATE_CODE[e.state], formatIpv6(e.addr)),
+        onState: (e) => w.trace.emit(w.now, 'ndp.cache.state', node.id, e.iface.id, -1, e.mac, NEIGHBOR_STATE_CODE[e.state], formatIpv6(e.addr)),
         onExpire: (e) => w.trace.emit(w.now, 'ndp.cache.expire', node.id, e.iface.id, -1, e.mac, 0, formatIpv6(e.addr)),
         onQueue: () => undefined,
         onFail: (iface, a, dropped) => w.trace.emit(w.now, 'ndp.fail', node.id, iface.id, -1, dropped, 0, formatIpv6(a)),
       },
-      { reachableNs: node.config.neighborReachableNs, retransNs: node.config.neighborRetransNs, maxProbes: node.config.neighborMaxProbes, queueLimit: 101 },
+      {
+        reachableNs: node.config.neighborReachableNs,
+        retransNs: node.config.neighborRetransNs,
+        maxProbes: node.config.neighborMaxProbes,
+        delayNs: node.config.neighborDelayNs,
+        unicastProbes: node.config.neighborUnicastProbes,
+        queueLimit: 101,
+      },
+      w.rng.stream(`host:${node.name}:ndp-reachable`),
     );
     this.scheduleReassemblyExpiry = reassemblyTimer(this.node.world, REASSEMBLY_TIMEOUT_NS, this.reasm, (gone) => {
       const w = this.node.world;
@@ -388,7 +398,9 @@ export class Ipv6Layer {
       }
       case 'neighborAdvertisement': {
         const tll = msg.options.find((o: NdpOption) => o.type === 'targetLinkAddr');
-        if (iface && tll && 'mac' in tll) this.nd.learn(iface, msg.target, tll.mac, false);
+        // RFC 4861 §7.2.5: a solicited advertisement confirms reachability; an unsolicited one
+        // only updates an entry whose address changed (to STALE).
+        if (iface && tll && 'mac' in tll) this.nd.learn(iface, msg.target, tll.mac, false, msg.solicited ? 'solicited' : 'unsolicited');
         return;
       }
       case 'routerSolicitation': {
@@ -440,7 +452,7 @@ export class Ipv6Layer {
 
   neighborRows(): Array<{ ip: Ipv6; mac: number; iface: string }> {
     const rows: Array<{ ip: Ipv6; mac: number; iface: string }> = [];
-    for (const e of this.nd.entries.values()) if (e.state === 'reachable') rows.push({ ip: e.addr, mac: e.mac, iface: e.iface.name });
+    for (const e of this.nd.entries.values()) if (e.state !== 'incomplete') rows.push({ ip: e.addr, mac: e.mac, iface: e.iface.name });
     return rows;
   }
 

@@ -11,6 +11,7 @@
  * Checkpoints are built incrementally as the trace grows (call `sync()`), so a live run pays
  * only for the events it adds.
  */
+import { NEIGHBOR_STATE_NAMES } from '../stack/neighbor.ts';
 import type { World } from '../net/world.ts';
 import { KIND_ID } from './kinds.ts';
 import type { EventStore } from './store.ts';
@@ -20,6 +21,8 @@ export interface Neighbor {
   readonly iface: number;
   readonly ip: string;
   readonly mac: number;
+  /** As `ip neigh` prints it: REACHABLE, STALE, DELAY or PROBE. */
+  readonly state: string;
 }
 
 export interface InFlight {
@@ -80,13 +83,15 @@ function apply(s: WorldState, ev: EventStore, i: number, world: World): void {
       s.inFlight.delete(`${e.pkt}@${e.a}`);
       break;
     case K['arp.cache.add']:
-      s.neighbors.set(`${node}/${e.iface}/4/${e.a}`, { node, iface: e.iface, ip: ipText4(e.a), mac: e.b });
+    case K['arp.cache.state']:
+      s.neighbors.set(`${node}/${e.iface}/4/${e.a}`, { node, iface: e.iface, ip: ipText4(e.a), mac: e.b, state: e.text ?? 'REACHABLE' });
       break;
     case K['arp.cache.expire']:
       s.neighbors.delete(`${node}/${e.iface}/4/${e.a}`);
       break;
     case K['ndp.cache.add']:
-      s.neighbors.set(`${node}/${e.iface}/6/${e.text}`, { node, iface: e.iface, ip: e.text ?? '', mac: e.a });
+    case K['ndp.cache.state']:
+      s.neighbors.set(`${node}/${e.iface}/6/${e.text}`, { node, iface: e.iface, ip: e.text ?? '', mac: e.a, state: NEIGHBOR_STATE_NAMES[e.b] ?? 'REACHABLE' });
       break;
     case K['ndp.cache.expire']:
       s.neighbors.delete(`${node}/${e.iface}/6/${e.text}`);

@@ -112,6 +112,12 @@ export function processAck(s: TcpSocket, seg: Segment): boolean {
     s.lastAck = now;
     s.rtoRetries = 0;
     s.tlpOutstanding = false;
+    // Forward progress confirms the next hop is reachable (Linux: dst_confirm), so a busy
+    // connection never sends neighbour probes. Once a second is plenty: REACHABLE lasts ≥ 15 s.
+    if (now - s.neighborConfirmedAt >= 1e9) {
+      s.neighborConfirmedAt = now;
+      s.node.confirmNeighbor(s.remote.addr);
+    }
   }
   if (newlySacked > 0) s.tlpOutstanding = false;
   if (rttSample < 0 && advanced && s.tsOk) {

@@ -49,6 +49,8 @@ export class TcpSocket {
   // --- send sequence space (RFC 9293 §3.3.1)
   iss = 0;
   sndUna = 0;
+  /** When forward progress last confirmed the next hop's neighbour entry (see ack.ts). */
+  neighborConfirmedAt = -Infinity;
   sndNxt = 0;
   /** Highest sequence number sent + 1 (RFC 6675 HighData + 1). */
   sndMax = 0;

@@ -41,7 +41,7 @@ describe('format', () => {
     expect(row.node).toBe(lan.topology.nodes.find((n) => n.id === t.nodeAt(tx))!.name);
     expect(row.packet).toBe(String(t.pktAt(tx)));
     const arp = brute(lan, (i) => t.kindName(i) === 'arp.cache.add')[0]!;
-    expect(lanFmt.describe(t, arp)).toMatch(/^\d+\.\d+\.\d+\.\d+, [0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    expect(lanFmt.describe(t, arp)).toMatch(/^\d+\.\d+\.\d+\.\d+, [0-9a-f]{2}(:[0-9a-f]{2}){5} · (REACHABLE|STALE)$/);
     const cwnd = brute(bulk, (i) => bulk.trace.kindName(i) === 'tcp.cwnd')[0]!;
     expect(bulkFmt.describe(bulk.trace, cwnd)).toBe(`cwnd 14480 B, ssthresh ∞ · ${bulk.trace.textAt(cwnd)}`);
     const rtt = brute(bulk, (i) => bulk.trace.kindName(i) === 'tcp.rtt')[0]!;

@@ -109,7 +109,7 @@ function NodeTables({ s }: { s: NodeState }) {
       </p>
       <Table caption="Interfaces" head={['Interface', 'MAC', 'Addresses']} rows={s.addresses.map((a) => [a.iface, a.mac, a.addresses.join(', ') || '—'])} empty="No interfaces" />
       {s.kind !== 'switch' && <Table caption="Routing table" head={['Route']} rows={s.routes.map((r) => [r])} empty="No routes" />}
-      {s.kind !== 'switch' && <Table caption="Neighbour cache (ARP / NDP)" head={['Address', 'MAC', 'Interface']} rows={s.neighbors.map((n) => [n.ip, n.mac, n.iface])} empty="Empty: no address resolved yet" />}
+      {s.kind !== 'switch' && <Table caption="Neighbour cache (ARP / NDP)" head={['Address', 'MAC', 'Interface', 'State']} rows={s.neighbors.map((n) => [n.ip, n.mac, n.iface, n.state])} empty="Empty: no address resolved yet" />}
       {s.kind === 'switch' && <Table caption="MAC address table" head={['MAC', 'Port']} rows={s.macTable.map((m) => [m.mac, m.port])} empty="Empty: nothing learned yet" />}
       {s.natMappings.length > 0 && <Table caption="NAT mappings" head={['Mapping']} rows={s.natMappings.map((m) => [m])} empty="" />}
       {s.pathMtu.length > 0 && <Table caption="Path MTU cache" head={['Destination', 'MTU']} rows={s.pathMtu.map((p) => [p.destination, p.mtu])} empty="" />}
