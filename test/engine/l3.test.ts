@@ -227,6 +227,14 @@ describe('path MTU discovery (RFC 1191) and the black hole (RFC 2923 §2.1)', ()
     ]);
   });
 
+  it('IPv6 on a link below the 1280-byte minimum (a hand-edited scenario): no fragments, a local error instead of a crash', () => {
+    const base = builtinScenario('lan')!;
+    const s = session('lan', { links: (base.links ?? []).map((l, i) => (i === 0 ? { ...l, mtu: 1000 } : l)) });
+    const { lines } = run(s, 'alice', 'ping -6 -c 1 -s 1200 fd00:10::12');
+    expect(lines).toContain('ping: local error: message too long, mtu: 1000');
+    expect(events(s, 'ip.fragment')).toEqual([]);
+  });
+
   it('IPv6 ping -M do still refuses locally above the path MTU', () => {
     const s = session('pmtud');
     const { lines } = run(s, 'client', 'ping -6 -c 2 -M do -s 1452 2001:db8:a3::20');

@@ -31,7 +31,7 @@ import { reassemblyTimer } from './reassembly-timer.ts';
 import { firewallVerdict } from './firewall.ts';
 import { readQuoted } from './quoted.ts';
 import type { PmtuDisc, SendResult } from './ipv4.ts';
-import { fragmentIpv6, Ipv6Reassembler } from '../wire/ipv6-fragment.ts';
+import { fragmentIpv6, IPV6_MIN_MTU, Ipv6Reassembler } from '../wire/ipv6-fragment.ts';
 
 export interface Send6 {
   dst: Ipv6;
@@ -151,7 +151,8 @@ export class Ipv6Layer {
     if (!src) return { ok: false, error: 'ENETUNREACH' };
     const payload = s.build(src);
     const fragment = s.pmtudisc === 'want' || s.pmtudisc === 'dont';
-    if (40 + payload.length > mtu && !fragment) return { ok: false, error: 'EMSGSIZE', mtu };
+    // A link below IPv6's minimum MTU (a hand-edited scenario) cannot carry fragments either.
+    if (40 + payload.length > mtu && (!fragment || mtu < IPV6_MIN_MTU)) return { ok: false, error: 'EMSGSIZE', mtu };
     const repr = { src, dst: s.dst, nextHeader: s.protocol, hopLimit: s.hopLimit ?? node.config.ttl, trafficClass: 0, flowLabel: 0 };
     const packet = buildIpv6(repr, payload);
     if (firewallVerdict(node.firewall, 'output', packet) >= 0) {
