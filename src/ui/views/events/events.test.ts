@@ -42,6 +42,11 @@ describe('format', () => {
     expect(row.packet).toBe(String(t.pktAt(tx)));
     const arp = brute(lan, (i) => t.kindName(i) === 'arp.cache.add')[0]!;
     expect(lanFmt.describe(t, arp)).toMatch(/^\d+\.\d+\.\d+\.\d+, [0-9a-f]{2}(:[0-9a-f]{2}){5} · (REACHABLE|STALE)$/);
+    const dual = runScenarioForView('dual-stack');
+    const ndp = brute(dual, (i) => dual.trace.kindName(i) === 'ndp.cache.add');
+    expect(ndp.length).toBeGreaterThan(0);
+    const dualFmt = new EventFormatter(dual.trace.kinds, nodeNames(dual.topology));
+    expect(dualFmt.describe(dual.trace, ndp[0]!)).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}, (REACHABLE|STALE) · [0-9a-f:]+$/);
     const cwnd = brute(bulk, (i) => bulk.trace.kindName(i) === 'tcp.cwnd')[0]!;
     expect(bulkFmt.describe(bulk.trace, cwnd)).toBe(`cwnd 14480 B, ssthresh ∞ · ${bulk.trace.textAt(cwnd)}`);
     const rtt = brute(bulk, (i) => bulk.trace.kindName(i) === 'tcp.rtt')[0]!;

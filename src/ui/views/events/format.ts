@@ -3,6 +3,7 @@
  * short description built from the kind's argument names and text ("link 2, 98 B").
  * Formatters are compiled once per run's kind table, so formatting a row is a few lookups.
  */
+import { NEIGHBOR_STATE_NAMES } from '../../../engine/stack/neighbor.ts';
 import type { Topology, TraceKindInfo } from '../../../engine/index.ts';
 import type { TraceBuffer } from '../../trace/trace-buffer.ts';
 
@@ -99,6 +100,8 @@ function argFormatter(name: string): ArgFormatter {
       return (v) => (v ? 'sent' : 'received');
     case 'op':
       return (v) => (v === 1 ? 'request' : v === 2 ? 'reply' : `op ${num(v)}`);
+    case 'nudState':
+      return (v) => NEIGHBOR_STATE_NAMES[v] ?? `state ${num(v)}`;
     default:
       return plain(name);
   }
