@@ -3,7 +3,6 @@
  * short description built from the kind's argument names and text ("link 2, 98 B").
  * Formatters are compiled once per run's kind table, so formatting a row is a few lookups.
  */
-import { NEIGHBOR_STATE_NAMES } from '../../../engine/stack/neighbor.ts';
 import type { Topology, TraceKindInfo } from '../../../engine/index.ts';
 import type { TraceBuffer } from '../../trace/trace-buffer.ts';
 
@@ -101,11 +100,14 @@ function argFormatter(name: string): ArgFormatter {
     case 'op':
       return (v) => (v === 1 ? 'request' : v === 2 ? 'reply' : `op ${num(v)}`);
     case 'nudState':
-      return (v) => NEIGHBOR_STATE_NAMES[v] ?? `state ${num(v)}`;
+      return (v) => NUD_STATES[v] ?? `state ${num(v)}`;
     default:
       return plain(name);
   }
 }
+
+/** The numbering of ndp.cache.* events' state (the engine's NEIGHBOR_STATE_NAMES; the UI imports engine types only). */
+const NUD_STATES = ['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE'] as const;
 
 /** Argument names whose value 0 says nothing (left out of the description). */
 const SKIP_ZERO = new Set(['parentPacket', 'recoveryPoint', 'code', 'old']);
