@@ -8,7 +8,7 @@ import { ARP_LEN, ARP_OP, emitArp, parseArp } from '../wire/arp.ts';
 import { ETHERTYPE } from '../wire/ethernet.ts';
 import type { Frame } from '../net/frame.ts';
 import type { Interface } from '../net/iface.ts';
-import { NeighborCache, neighborStateName } from './neighbor.ts';
+import { NeighborCache, neighborStateName, neighborTimers } from './neighbor.ts';
 import type { IpNode } from './host.ts';
 
 export function createArp(node: IpNode): NeighborCache<Ipv4> {
@@ -31,14 +31,7 @@ export function createArp(node: IpNode): NeighborCache<Ipv4> {
         w.trace.emit(w.now, 'arp.fail', node.id, iface.id, -1, addr, dropped);
       },
     },
-    {
-      reachableNs: node.config.neighborReachableNs,
-      retransNs: node.config.neighborRetransNs,
-      maxProbes: node.config.neighborMaxProbes,
-      delayNs: node.config.neighborDelayNs,
-      unicastProbes: node.config.neighborUnicastProbes,
-      queueLimit: 101,
-    },
+    neighborTimers(node.config),
     w.rng.stream(`host:${node.name}:arp-reachable`),
   );
 }

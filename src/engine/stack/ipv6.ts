@@ -24,7 +24,7 @@ import type { Interface } from '../net/iface.ts';
 import type { Route } from './routing.ts';
 import type { PatternTail } from '../trace/store.ts';
 import { maskV6 } from './routing.ts';
-import { NEIGHBOR_STATE_CODE, NeighborCache } from './neighbor.ts';
+import { NEIGHBOR_STATE_CODE, NeighborCache, neighborTimers } from './neighbor.ts';
 import type { IpNode } from './host.ts';
 import { ALL_NODES, ALL_ROUTERS } from './host.ts';
 import { reassemblyTimer } from './reassembly-timer.ts';
@@ -86,14 +86,7 @@ export class Ipv6Layer {
         onQueue: () => undefined,
         onFail: (iface, a, dropped) => w.trace.emit(w.now, 'ndp.fail', node.id, iface.id, -1, dropped, 0, formatIpv6(a)),
       },
-      {
-        reachableNs: node.config.neighborReachableNs,
-        retransNs: node.config.neighborRetransNs,
-        maxProbes: node.config.neighborMaxProbes,
-        delayNs: node.config.neighborDelayNs,
-        unicastProbes: node.config.neighborUnicastProbes,
-        queueLimit: 101,
-      },
+      neighborTimers(node.config),
       w.rng.stream(`host:${node.name}:ndp-reachable`),
     );
     this.scheduleReassemblyExpiry = reassemblyTimer(this.node.world, REASSEMBLY_TIMEOUT_NS, this.reasm, (gone) => {

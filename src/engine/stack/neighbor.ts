@@ -23,6 +23,7 @@ import type { EventHandle } from '../sim/scheduler.ts';
 import type { Interface } from '../net/iface.ts';
 import type { World } from '../net/world.ts';
 import type { RandomStream } from '../sim/rng.ts';
+import type { IpNodeConfig } from './host.ts';
 
 export type NeighborState = 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe';
 
@@ -79,6 +80,18 @@ export interface NeighborTimers {
   /** Unicast solicitations in PROBE (ucast_solicit). */
   unicastProbes: number;
   queueLimit: number;
+}
+
+/** The timers of a node's neighbour caches, from its configuration (queue: Linux unres_qlen 101). */
+export function neighborTimers(config: IpNodeConfig): NeighborTimers {
+  return {
+    reachableNs: config.neighborReachableNs,
+    retransNs: config.neighborRetransNs,
+    maxProbes: config.neighborMaxProbes,
+    delayNs: config.neighborDelayNs,
+    unicastProbes: config.neighborUnicastProbes,
+    queueLimit: 101,
+  };
 }
 
 /** How an address was learned: a solicited answer confirms it; anything else only suggests it. */
