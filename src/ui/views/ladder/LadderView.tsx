@@ -19,6 +19,7 @@ import { arrowKey, bandKey, ladderScales, ladderSvgString, MARGIN, renderLadder 
 import { downloadBlob, svgToPng } from '../../components/download.ts';
 import type { LadderColours } from './render.ts';
 import { labelCache, useLabels } from './useLabels.ts';
+import '../view-frame.css';
 import './ladder.css';
 
 /** Above this many messages in the window, everything is drawn as density bands. */
@@ -315,7 +316,7 @@ export default function LadderView() {
 
   if (!topology) {
     return (
-      <div className="ss-ladder ss-ladder-empty">
+      <div className="ss-view-frame ss-view-frame-empty ss-ladder">
         <p>No scenario loaded.</p>
       </div>
     );
@@ -323,8 +324,8 @@ export default function LadderView() {
 
   const count = model?.visibleCount ?? 0;
   return (
-    <div className="ss-ladder">
-      <div className="ss-ladder-toolbar" role="toolbar" aria-label="Ladder diagram controls">
+    <div className="ss-view-frame ss-ladder">
+      <div className="ss-view-frame-toolbar ss-ladder-toolbar" role="toolbar" aria-label="Ladder diagram controls">
         <button type="button" onClick={() => zoom(0.5)} aria-label="Zoom in (+)">
           +
         </button>

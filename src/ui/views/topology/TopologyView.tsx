@@ -18,6 +18,7 @@ import type { LinkModel, NodeModel, TopologyModel } from './model.ts';
 import { dropLingerNs, labelVisibility, LinkGeometry, PROTO_GLYPH, topologyModel } from './model.ts';
 import { topologyPerf } from './perf.ts';
 import { drawFlight, HitBuffer, hitTest, PixelLayer } from './render.ts';
+import '../view-frame.css';
 import './topology.css';
 
 const NODE_RADIUS = 22;
@@ -216,15 +217,15 @@ export default function TopologyView() {
 
   if (!topology || !model) {
     return (
-      <div className="ss-topology ss-topology-empty" ref={containerRef}>
+      <div className="ss-view-frame ss-view-frame-empty ss-topology" ref={containerRef}>
         <p>No scenario loaded.</p>
       </div>
     );
   }
 
   return (
-    <div className="ss-topology">
-      <div className="ss-topology-toolbar">
+    <div className="ss-view-frame ss-topology">
+      <div className="ss-view-frame-toolbar ss-topology-toolbar">
         <span className="ss-topology-count" aria-live="off">
           {inFlight.count} {inFlight.count === 1 ? 'frame' : 'frames'} in flight
         </span>
